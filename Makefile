@@ -1,0 +1,44 @@
+# Build, test and publish the dry needling (IMS) patient knowledge base.
+# Every target sets up what it needs: a fresh clone needs only python3 and make.
+
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+SPHINXOPTS  ?= -n -W --keep-going
+SOURCEDIR   := docs
+BUILDDIR    := _build
+CHROMIUM    := /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help html serve test linkcheck clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet '.[dev]'
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet '.[dev,test]'
+	touch $@
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+html: $(VENV)/.installed ## Build the site strictly into _build/html (incremental)
+	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/html
+
+serve: $(VENV)/.installed ## Serve the site on http://127.0.0.1:8000 with live reload
+	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 $(SPHINXOPTS) -c . --watch conf.py $(SOURCEDIR) $(BUILDDIR)/html
+
+test: $(VENV)/.installed-test $(CHROMIUM) ## Run the whole test suite (builds the site once)
+	$(BIN)/python -m pytest
+
+linkcheck: $(VENV)/.installed ## Check every external link
+	$(BIN)/sphinx-build -b linkcheck $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/linkcheck
+
+clean: ## Remove build output (keeps .venv)
+	rm -rf $(BUILDDIR)

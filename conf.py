@@ -1,0 +1,66 @@
+"""Sphinx configuration for the dry needling (IMS) patient knowledge base."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "docs" / "_ext"))
+
+# -- Project information ------------------------------------------------------
+project = "Dry needling (IMS) patient resources"
+author = "Hillstar physiotherapy clinic, Grande Prairie"
+copyright = "2026, Hillstar physiotherapy clinic"
+language = "en"
+
+# -- The clinic (shown in the footer of every page) -------------------------------
+clinic = {
+    "name": "Hillstar physiotherapy clinic",
+    "address": "102C, 8805 Resources Road, Grande Prairie, AB T8V 3A6",
+    "phone": "780-539-1261",
+    "phone_href": "tel:+17805391261",
+    "email": "info@hillstar.ca",
+}
+
+# -- General configuration ----------------------------------------------------
+extensions = [
+    # Sphinx's own
+    # External
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib.bibtex",
+    # Our custom extensions (docs/_ext/)
+    "page_metadata",
+]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+templates_path = ["docs/_templates"]  # paths are relative to this file
+nitpicky = True
+
+# -- Options for Markdown files -----------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_block", "attrs_inline"]
+myst_heading_anchors = 0  # every heading gets an explicit (label)= instead
+
+# -- Citations ----------------------------------------------------------------
+bibtex_bibfiles = ["docs/references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# -- Options for HTML output --------------------------------------------------
+html_theme = "furo"
+html_title = "Dry needling (IMS) patient resources"
+html_static_path = ["docs/_static"]
+html_css_files = ["clinic.css"]
+html_context = {"clinic": clinic}
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    "light_css_variables": {
+        "color-brand-primary": "#0b5d66",
+        "color-brand-content": "#0b5d66",
+        "color-brand-visited": "#5a3d8a",
+    },
+    "dark_css_variables": {
+        "color-brand-primary": "#6fd3dc",
+        "color-brand-content": "#6fd3dc",
+        "color-brand-visited": "#c7a8f0",
+    },
+    "top_of_page_buttons": [],
+}

@@ -1,0 +1,148 @@
+"""Validate each page's front matter and show its review dates under the title."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+REQUIRED = {
+    "description": "one plain sentence that sums up the page, e.g. `description: What to expect after dry needling.`",
+    "reviewed": "the date the content was last checked against its sources, as YYYY-MM-DD",
+    "next-review": "the date of the next check, as YYYY-MM-DD (usually 6 to 12 months after `reviewed`)",
+    "reviewer": 'the role of the person who checks the page, e.g. `reviewer: Registered physiotherapist`',
+    "sign-off": "`pending` until a clinic physiotherapist signs the page off, then the sign-off date as YYYY-MM-DD",
+}
+# Keys that Sphinx, MyST or our other extensions already understand.
+OPTIONAL = {"orphan", "nosearch", "tocdepth", "html_meta", "myst", "wordcount", "review-overdue"}
+DATE_FIELDS = ("reviewed", "next-review")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _field_line(source: Path, field: str) -> int:
+    """Line of `field:` in the front matter (1 when absent), so errors point at it."""
+    try:
+        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith(f"{field}:"):
+                return number
+    except OSError:
+        pass
+    return 1
+
+
+def _parse_date(value: object) -> dt.date | None:
+    text = str(value).strip()
+    if not DATE_RE.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def validate(app: Sphinx, docname: str, meta: dict) -> dict | None:
+    """Warn about every problem with one page's metadata; return parsed values if it is usable."""
+    source = Path(app.env.doc2path(docname))
+    ok = True
+
+    def problem(field: str, message: str) -> None:
+        nonlocal ok
+        ok = False
+        logger.warning(
+            "front matter field %r: %s", field, message,
+            location=(docname, _field_line(source, field)), type="page_metadata", subtype=field,
+        )
+
+    if not set(meta) & set(REQUIRED) and source.read_text(encoding="utf-8").startswith("---"):
+        # MyST drops front matter that is not valid YAML (an impossible date such as 2026-13-01 does that).
+        logger.warning(
+            "front matter could not be read: make it valid YAML, with dates that exist, as YYYY-MM-DD",
+            location=(docname, 1), type="page_metadata", subtype="yaml",
+        )
+        return None
+    for field, how in REQUIRED.items():
+        if not str(meta.get(field, "")).strip():
+            problem(field, f"missing; add `{field}:` with {how}")
+    for field in sorted(set(meta) - set(REQUIRED) - OPTIONAL):
+        problem(field, f"unknown field; allowed fields are {', '.join(sorted(REQUIRED))} "
+                       f"(check the spelling, or remove it)")
+
+    dates = {}
+    for field in DATE_FIELDS:
+        if field in meta and str(meta[field]).strip():
+            dates[field] = _parse_date(meta[field])
+            if dates[field] is None:
+                problem(field, f"{meta[field]!r} is not a valid date; write {REQUIRED[field]}")
+    signoff = str(meta.get("sign-off", "")).strip()
+    if signoff and signoff != "pending" and _parse_date(signoff) is None:
+        problem("sign-off", f"{signoff!r} is not allowed; write {REQUIRED['sign-off']}")
+    if dates.get("reviewed") and dates.get("next-review") and dates["next-review"] <= dates["reviewed"]:
+        problem("next-review", f"{meta['next-review']} is not after reviewed ({meta['reviewed']}); "
+                               "write a later date")
+    if not ok:
+        return None
+    return {"reviewed": dates["reviewed"], "next_review": dates["next-review"], "sign_off": signoff}
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def metadata_block(values: dict, today: dt.date) -> nodes.container:
+    """The line under the title: review dates, sign-off state, and an overdue note when due."""
+    block = nodes.container(classes=["page-meta"])
+    line = nodes.paragraph(classes=["page-meta-dates"])
+    line += nodes.Text(f"Last reviewed {_long_date(values['reviewed'])} · "
+                       f"Next review due {_long_date(values['next_review'])}")
+    block += line
+    if values["sign_off"] == "pending":
+        block += nodes.paragraph("", "Awaiting clinical sign-off by the clinic's physiotherapists.",
+                                 classes=["page-meta-signoff", "pending"])
+    else:
+        block += nodes.paragraph("", f"Signed off by the clinic's physiotherapists on "
+                                     f"{_long_date(_parse_date(values['sign_off']))}.",
+                                 classes=["page-meta-signoff"])
+    if values["next_review"] < today:
+        block += nodes.paragraph("", "Review overdue: this page was due to be checked on "
+                                     f"{_long_date(values['next_review'])}. "
+                                     "Ask the clinic if anything has changed.",
+                                 classes=["page-meta-overdue"])
+    return block
+
+
+def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    docname = app.env.docname
+    values = validate(app, docname, app.env.metadata.get(docname, {}))
+    if values is None:
+        return
+    today = dt.date.fromisoformat(app.config.page_metadata_today) if app.config.page_metadata_today else dt.date.today()
+    app.env.metadata[docname]["review-overdue"] = values["next_review"] < today
+    title_section = next(iter(doctree.findall(nodes.section)), None)
+    if title_section is None:
+        return
+    title = title_section.next_node(nodes.title)
+    title.parent.insert(title.parent.index(title) + 1, metadata_block(values, today))
+
+
+def outdated_by_date(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Re-read pages that have become overdue since the last build, so the note appears."""
+    today = dt.date.today()
+    return [
+        docname for docname, meta in env.metadata.items()
+        if meta.get("review-overdue") is False and (_parse_date(meta.get("next-review")) or today) < today
+    ]
+
+
+def setup(app: Sphinx) -> dict:
+    # A fixed "today" keeps tests of the overdue note deterministic.
+    app.add_config_value("page_metadata_today", "", "env", types=[str])
+    # Run after Sphinx's MetadataCollector has filled env.metadata (priority 500).
+    app.connect("doctree-read", on_doctree_read, priority=900)
+    app.connect("env-get-outdated", outdated_by_date)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,120 @@
+"""Bad input fails the strict build with the file, the problem and the fix.
+
+Each case builds a tiny project with our extensions through Sphinx's own testing fixtures.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from conftest import DOCS, ROOT
+
+GOOD_META = {
+    "description": "A test page.",
+    "reviewed": "2026-11-01",
+    "next-review": "2027-05-01",
+    "reviewer": "Registered physiotherapist",
+    "sign-off": "pending",
+}
+BIB = textwrap.dedent("""\
+    @article{known2020,
+      author = {Known, Ann},
+      title = {A known study},
+      journal = {J Test},
+      year = {2020},
+    }
+""")
+
+
+def page(title: str, body: str = "Text.", label: str | None = None, **meta: str | None) -> str:
+    fields = {**GOOD_META, **meta}
+    front = "\n".join(f"{key}: {value}" for key, value in fields.items() if value is not None)
+    anchor = f"({label})=\n" if label else ""
+    return f"---\n{front}\n---\n\n{anchor}# {title}\n\n{body}\n"
+
+
+@pytest.fixture
+def build_tiny(make_app, tmp_path):
+    """Build a small project from {docname: text}; return (app, warnings)."""
+
+    def build(pages: dict[str, str]):
+        src = tmp_path / "src"
+        src.mkdir()
+        conf = f"""
+import sys
+sys.path.insert(0, {str(DOCS / '_ext')!r})
+extensions = ["myst_parser", "sphinxcontrib.bibtex", "page_metadata"]
+bibtex_bibfiles = ["refs.bib"]
+nitpicky = True
+"""
+        (src / "conf.py").write_text(conf)
+        (src / "refs.bib").write_text(BIB)
+        pages.setdefault("index", page("Home", "```{toctree}\nother\n```\n\n```{bibliography}\n```"))
+        pages.setdefault("other", page("Other"))
+        for name, text in pages.items():
+            (src / f"{name}.md").write_text(text)
+        app = make_app("html", srcdir=src)
+        app.build()
+        return app, app.warning.getvalue()
+
+    return build
+
+
+def test_good_project_builds_without_warnings(build_tiny):
+    _, warnings = build_tiny({})
+    assert warnings == ""
+
+
+@pytest.mark.parametrize(
+    ("other_page", "expected"),
+    [
+        pytest.param(page("Other", reviewer=None), ["other.md:", "'reviewer'", "missing", "add `reviewer:`"],
+                     id="missing-field"),
+        pytest.param(page("Other", reviewed="27/11/2026"), ["other.md:3", "'reviewed'", "not a valid date", "YYYY-MM-DD"],
+                     id="malformed-date"),
+        pytest.param(page("Other", reviewed="2026-13-01"), ["other.md:1", "could not be read", "YYYY-MM-DD"],
+                     id="impossible-date"),
+        pytest.param(page("Other", **{"next-review": "2026-10-01"}),
+                     ["other.md:4", "'next-review'", "not after reviewed", "write a later date"],
+                     id="next-review-before-reviewed"),
+        pytest.param(page("Other", reviwed="2026-11-01"), ["other.md:", "'reviwed'", "unknown field", "check the spelling"],
+                     id="unknown-field"),
+        pytest.param(page("Other", "See {ref}`no-such-label`."), ["other.md:", "no-such-label"],
+                     id="broken-ref"),
+        pytest.param(page("Other", "As shown {cite:p}`unknown2099`."), ["other.md:", "unknown2099"],
+                     id="unknown-citation"),
+    ],
+)
+def test_bad_input_is_reported_with_file_and_fix(build_tiny, other_page, expected):
+    _, warnings = build_tiny({"other": other_page})
+    for fragment in expected:
+        assert fragment in warnings, f"{fragment!r} not in warnings:\n{warnings}"
+
+
+def test_duplicate_label_across_pages_is_reported(build_tiny):
+    home = page("Home", "```{toctree}\nother\n```", label="dup")
+    _, warnings = build_tiny({"index": home, "other": page("Other", label="dup")})
+    assert "duplicate label dup" in warnings and "other instance in" in warnings
+
+
+def test_page_in_no_toctree_is_reported(build_tiny):
+    _, warnings = build_tiny({"lost": page("Lost")})
+    assert "lost.md" in warnings and "isn't included in any toctree" in warnings
+
+
+def test_overdue_page_shows_a_note(build_tiny):
+    app, warnings = build_tiny({"other": page("Other", reviewed="2020-01-01", **{"next-review": "2020-06-01"})})
+    assert warnings == ""
+    html = (app.outdir / "other.html").read_text()
+    assert "Review overdue" in html
+    assert app.env.metadata["other"]["review-overdue"] is True
+
+
+def test_metadata_line_is_under_the_title(build_tiny):
+    app, _ = build_tiny({})
+    html = (app.outdir / "other.html").read_text()
+    title_end = html.index("</h1>")
+    assert html.index("Last reviewed 1 November 2026 · Next review due 1 May 2027") > title_end
+    assert "Awaiting clinical sign-off" in html

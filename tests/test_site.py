@@ -1,0 +1,44 @@
+"""The real site: strict build, every site-map page, metadata and navigation."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import site_map
+
+PAGES = [path for path, _, _ in site_map()]
+
+
+def test_build_has_no_warnings(site):
+    assert site.warnings.strip() == ""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_site_map_page_exists_with_metadata(site, path):
+    soup = site.soup(path)
+    meta = soup.select_one("article .page-meta")
+    assert meta is not None, f"{path}: no review dates under the title"
+    assert "Last reviewed" in meta.get_text() and "Next review due" in meta.get_text()
+    assert soup.select_one("article h1"), f"{path}: no page title"
+
+
+def test_every_site_map_page_is_in_the_navigation(site):
+    nav_links = set()
+    for link in site.soup("index").select(".sidebar-tree a.reference"):
+        href = link["href"].split("#")[0]
+        nav_links.add(href.removesuffix(".html") if href not in ("#", "") else "index")
+    missing = [path for path in PAGES if path != "index" and path not in nav_links]
+    assert not missing, f"not reachable from the sidebar navigation: {missing}"
+
+
+def test_no_page_is_overdue_for_review(site):
+    overdue = [path for path in PAGES if site.soup(path).select_one(".page-meta-overdue")]
+    assert not overdue, "pages past their next-review date (review them, then update the dates): " + ", ".join(overdue)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_disclaimer_and_contact_on_every_page(site, path):
+    footer = site.soup(path).select_one(".clinic-footer")
+    assert footer is not None, f"{path}: no clinic footer"
+    text = footer.get_text(" ", strip=True)
+    assert "not a diagnosis" in text and "911" in text and "780-539-1261" in text
