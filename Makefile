@@ -10,7 +10,7 @@ BUILDDIR    := _build
 CHROMIUM    := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help html serve test linkcheck clean
+.PHONY: help html serve test linkcheck clean handouts
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ serve: $(VENV)/.installed ## Serve the site on http://127.0.0.1:8000 with live r
 
 test: $(VENV)/.installed-test $(CHROMIUM) ## Run the whole test suite (builds the site once)
 	$(BIN)/python -m pytest
+
+handouts: $(VENV)/.installed-test $(CHROMIUM) html ## Print the handout pages to PDF in _build/handouts, then list them in the site
+	$(BIN)/python tools/make_handouts.py $(BUILDDIR)/html $(BUILDDIR)/handouts
+	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/html
 
 linkcheck: $(VENV)/.installed ## Check every external link
 	$(BIN)/sphinx-build -b linkcheck $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/linkcheck

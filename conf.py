@@ -7,13 +7,14 @@ sys.path.insert(0, str(Path(__file__).parent / "docs" / "_ext"))
 
 # -- Project information ------------------------------------------------------
 project = "Dry needling (IMS) patient resources"
-author = "Hillstar physiotherapy clinic, Grande Prairie"
-copyright = "2026, Hillstar physiotherapy clinic"
+author = "Our physiotherapy clinic in Grande Prairie"
+copyright = "2026, our physiotherapy clinic in Grande Prairie"
+release = "dev"  # the versions build passes -D release=<version>
 language = "en"
 
 # -- The clinic (shown in the footer of every page) -------------------------------
 clinic = {
-    "name": "Hillstar physiotherapy clinic",
+    "name": "Our physiotherapy clinic in Grande Prairie",
     "address": "102C, 8805 Resources Road, Grande Prairie, AB T8V 3A6",
     "phone": "780-539-1261",
     "phone_href": "tel:+17805391261",
@@ -29,6 +30,8 @@ extensions = [
     "sphinxcontrib.bibtex",
     # Our custom extensions (docs/_ext/)
     "page_metadata",
+    "print_footer",
+    "handouts",
 ]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = ["docs/_templates"]  # paths are relative to this file
@@ -43,11 +46,19 @@ bibtex_bibfiles = ["docs/references.bib"]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
 
+# -- Printable handouts (make handouts) ----------------------------------------
+handouts = [
+    "topics/safety/aftercare",
+    "topics/safety/your-session",
+    "topics/safety/contraindications",
+    "topics/safety/side-effects",
+]
+
 # -- Options for HTML output --------------------------------------------------
 html_theme = "furo"
 html_title = "Dry needling (IMS) patient resources"
 html_static_path = ["docs/_static"]
-html_css_files = ["clinic.css"]
+html_css_files = ["clinic.css", ("print.css", {"media": "print"})]
 html_context = {"clinic": clinic}
 html_copy_source = False
 html_show_sourcelink = False

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import http.server
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,13 +15,13 @@ from bs4 import BeautifulSoup
 pytest_plugins = "sphinx.testing.fixtures"
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.browser import CHROMIUM, CHROMIUM_ARGS, launch  # noqa: E402
+from tools.browser import serve as serve_folder  # noqa: E402
+
 DOCS = ROOT / "docs"
 SITE_MAP = Path(__file__).parent / "site-map.tsv"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 def site_map() -> list[tuple[str, str, str]]:
@@ -68,26 +67,11 @@ def site(tmp_path_factory) -> BuiltSite:
     return BuiltSite(out=out, warnings=result.stderr)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep test output readable
-        pass
-
-
 @pytest.fixture(scope="session")
 def serve():
     """Serve a folder on 127.0.0.1; returns the base URL. Servers stop at session end."""
-    servers = []
-
-    def start(folder: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
+    with contextlib.ExitStack() as servers:
+        yield lambda folder: servers.enter_context(serve_folder(folder))
 
 
 @pytest.fixture(scope="session")
@@ -101,7 +85,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 

@@ -36,7 +36,7 @@ def _field_line(source: Path, field: str) -> int:
     return 1
 
 
-def _parse_date(value: object) -> dt.date | None:
+def parse_date(value: object) -> dt.date | None:
     text = str(value).strip()
     if not DATE_RE.match(text):
         return None
@@ -76,11 +76,11 @@ def validate(app: Sphinx, docname: str, meta: dict) -> dict | None:
     dates = {}
     for field in DATE_FIELDS:
         if field in meta and str(meta[field]).strip():
-            dates[field] = _parse_date(meta[field])
+            dates[field] = parse_date(meta[field])
             if dates[field] is None:
                 problem(field, f"{meta[field]!r} is not a valid date; write {REQUIRED[field]}")
     signoff = str(meta.get("sign-off", "")).strip()
-    if signoff and signoff != "pending" and _parse_date(signoff) is None:
+    if signoff and signoff != "pending" and parse_date(signoff) is None:
         problem("sign-off", f"{signoff!r} is not allowed; write {REQUIRED['sign-off']}")
     if dates.get("reviewed") and dates.get("next-review") and dates["next-review"] <= dates["reviewed"]:
         problem("next-review", f"{meta['next-review']} is not after reviewed ({meta['reviewed']}); "
@@ -90,7 +90,7 @@ def validate(app: Sphinx, docname: str, meta: dict) -> dict | None:
     return {"reviewed": dates["reviewed"], "next_review": dates["next-review"], "sign_off": signoff}
 
 
-def _long_date(day: dt.date) -> str:
+def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
@@ -98,19 +98,19 @@ def metadata_block(values: dict, today: dt.date) -> nodes.container:
     """The line under the title: review dates, sign-off state, and an overdue note when due."""
     block = nodes.container(classes=["page-meta"])
     line = nodes.paragraph(classes=["page-meta-dates"])
-    line += nodes.Text(f"Last reviewed {_long_date(values['reviewed'])} · "
-                       f"Next review due {_long_date(values['next_review'])}")
+    line += nodes.Text(f"Last reviewed {long_date(values['reviewed'])} · "
+                       f"Next review due {long_date(values['next_review'])}")
     block += line
     if values["sign_off"] == "pending":
         block += nodes.paragraph("", "Awaiting clinical sign-off by the clinic's physiotherapists.",
                                  classes=["page-meta-signoff", "pending"])
     else:
         block += nodes.paragraph("", f"Signed off by the clinic's physiotherapists on "
-                                     f"{_long_date(_parse_date(values['sign_off']))}.",
+                                     f"{long_date(parse_date(values['sign_off']))}.",
                                  classes=["page-meta-signoff"])
     if values["next_review"] < today:
         block += nodes.paragraph("", "Review overdue: this page was due to be checked on "
-                                     f"{_long_date(values['next_review'])}. "
+                                     f"{long_date(values['next_review'])}. "
                                      "Ask the clinic if anything has changed.",
                                  classes=["page-meta-overdue"])
     return block
@@ -135,7 +135,7 @@ def outdated_by_date(app: Sphinx, env, added, changed, removed) -> list[str]:
     today = dt.date.today()
     return [
         docname for docname, meta in env.metadata.items()
-        if meta.get("review-overdue") is False and (_parse_date(meta.get("next-review")) or today) < today
+        if meta.get("review-overdue") is False and (parse_date(meta.get("next-review")) or today) < today
     ]
 
 

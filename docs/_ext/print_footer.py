@@ -1,0 +1,37 @@
+"""Give every page a printed footer: canonical URL, its QR code, version and review date."""
+
+from __future__ import annotations
+
+import segno
+from sphinx.application import Sphinx
+
+from page_metadata import long_date, parse_date
+
+FALLBACK_BASEURL = "https://hillstar.ca/dry-needling/"
+
+
+def canonical_url(app: Sphinx, pagename: str) -> str:
+    base = app.config.html_baseurl or FALLBACK_BASEURL
+    return base.rstrip("/") + "/" + pagename + ".html"
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code; made at build time so no service ever sees the URL."""
+    return segno.make(url, error="m").svg_inline(scale=2, border=2, title=f"QR code for {url}")
+
+
+def add_print_footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if doctree is None:  # search page, genindex: no source document
+        return
+    url = canonical_url(app, pagename)
+    context["print_footer"] = {
+        "url": url,
+        "short_url": url.split("://", 1)[-1],
+        "qr_svg": qr_svg(url),
+        "reviewed": long_date(reviewed) if (reviewed := parse_date(app.env.metadata.get(pagename, {}).get("reviewed"))) else "",
+    }
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", add_print_footer)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

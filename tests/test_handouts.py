@@ -1,0 +1,90 @@
+"""Printed pages and PDF handouts stand alone: title, clinic phone, review date, URL, QR code."""
+
+from __future__ import annotations
+
+import re
+
+import pypdf
+import pytest
+
+from conftest import DOCS, site_map
+from tools.make_handouts import handout_pages, make_handouts
+
+TITLES = {path: title for path, title, _ in site_map()}
+LETTER = (612, 792)  # points
+
+
+@pytest.fixture(scope="session")
+def handouts(site, tmp_path_factory):
+    out = tmp_path_factory.mktemp("handouts")
+    return {pdf.stem: pdf for pdf in make_handouts(site.out, out)}
+
+
+def test_the_key_pages_are_handouts():
+    required = {"topics/safety/aftercare", "topics/safety/your-session",
+                "topics/safety/contraindications", "topics/safety/side-effects"}
+    assert required <= set(handout_pages())
+
+
+@pytest.mark.parametrize("docname", handout_pages())
+def test_handout_pdf_stands_alone(site, handouts, docname):
+    reader = pypdf.PdfReader(handouts[docname.rsplit("/", 1)[-1]])
+    assert 1 <= len(reader.pages) <= 2, f"{docname}: {len(reader.pages)} pages (at most 2)"
+    for pdf_page in reader.pages:
+        assert (round(pdf_page.mediabox.width), round(pdf_page.mediabox.height)) == LETTER
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    soup = site.soup(docname)
+    title = soup.select_one("article h1").get_text(strip=True).rstrip("¶")
+    reviewed = soup.select_one(".page-meta-dates").get_text().split("·")[0].replace("Last reviewed", "").strip()
+    assert title in text
+    assert "780-539-1261" in text
+    assert f"Last reviewed {reviewed}" in text
+    assert f"/{docname}.html" in text
+    assert "not a diagnosis" in text
+
+
+def test_printed_page_hides_navigation_and_shows_footer(site_url, page):
+    page.emulate_media(media="print")
+    page.goto(f"{site_url}/topics/safety/aftercare.html")
+    for hidden in (".sidebar-drawer", ".toc-drawer", ".mobile-header", ".related-pages", ".clinic-footer"):
+        assert not page.locator(hidden).first.is_visible(), f"{hidden} is printed"
+    assert page.locator(".print-footer").is_visible()
+    assert page.locator(".print-footer svg title").first.text_content().startswith("QR code for http")
+    body_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
+    assert body_size >= 11 * 96 / 72 - 0.1, "body text is smaller than 11 pt"
+    closed_dropdowns = page.locator("details.sd-dropdown:not([open])")
+    for index in range(closed_dropdowns.count()):
+        assert not closed_dropdowns.nth(index).is_visible(), "a closed dropdown is printed"
+
+
+def test_screen_page_hides_print_footer(site_url, page):
+    page.goto(f"{site_url}/topics/safety/aftercare.html")
+    assert not page.locator(".print-footer").is_visible()
+
+
+def _handout_project(tmp_path, with_pdf: bool):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(DOCS / '_ext')!r})\n"
+        "extensions = ['myst_parser', 'handouts']\n"
+        "handouts = ['sheet']\nhandouts_dir = 'pdfs'\n"
+    )
+    (src / "index.md").write_text("# Home\n\n```{toctree}\nsheet\n```\n\n```{handout-list}\n```\n")
+    (src / "sheet.md").write_text("# Aftercare sheet\n\nText.\n")
+    if with_pdf:
+        (src / "pdfs").mkdir()
+        (src / "pdfs" / "sheet.pdf").write_bytes(b"%PDF-1.4 test")
+    return src
+
+
+@pytest.mark.parametrize("with_pdf", [True, False])
+def test_handout_list_links_pdfs_that_exist(make_app, tmp_path, with_pdf):
+    app = make_app("html", srcdir=_handout_project(tmp_path, with_pdf))
+    app.build()
+    assert app.warning.getvalue() == ""
+    html = (app.outdir / "index.html").read_text()
+    assert "Aftercare sheet" in html
+    assert ('href="handouts/sheet.pdf"' in html) is with_pdf
+    assert (app.outdir / "handouts" / "sheet.pdf").exists() is with_pdf
+    assert ("PDF not made yet" in html) is not with_pdf

@@ -1,0 +1,46 @@
+"""Print the handout pages of a built site to Letter-size PDFs with Debian's Chromium.
+
+Usage: python tools/make_handouts.py [SITE_DIR] [OUT_DIR]   (defaults: _build/html _build/handouts)
+The pages to print are `handouts` in conf.py; the print stylesheet does the layout.
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.browser import launch, serve  # noqa: E402
+
+
+def handout_pages() -> list[str]:
+    return runpy.run_path(str(ROOT / "conf.py"))["handouts"]
+
+
+def make_handouts(site: Path, out: Path, pages: list[str] | None = None) -> list[Path]:
+    """Write one PDF per page into `out`; returns their paths."""
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        tab = browser.new_page()
+        tab.emulate_media(media="print")
+        for docname in pages or handout_pages():
+            tab.goto(f"{base}/{docname}.html", wait_until="load")
+            pdf = out / f"{docname.rsplit('/', 1)[-1]}.pdf"
+            tab.pdf(path=str(pdf), format="Letter", print_background=True, prefer_css_page_size=True)
+            written.append(pdf)
+        browser.close()
+    return written
+
+
+if __name__ == "__main__":
+    site = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "html"
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "_build" / "handouts"
+    for path in make_handouts(site, out):
+        print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB")
