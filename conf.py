@@ -32,6 +32,7 @@ extensions = [
     "page_metadata",
     "print_footer",
     "handouts",
+    "lean_assets",
 ]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = ["docs/_templates"]  # paths are relative to this file
