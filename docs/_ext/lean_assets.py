@@ -8,7 +8,7 @@ from pathlib import Path
 import tinycss2
 from sphinx.application import Sphinx
 
-# This site shows no code, and links from our own search need no term highlighting.
+# This site shows no code; outside the search page nothing uses Sphinx's search helpers.
 UNUSED_EVERYWHERE = {"pygments.css", "sphinx_highlight.js", "doctools.js"}
 SD_CSS = "sphinx-design.min.css"
 CLASS_ATTR = re.compile(r'class="([^"]*)"')
@@ -17,7 +17,7 @@ SD_CLASS = re.compile(r"\.(sd-[\w-]+)")
 
 def drop_unused_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     body = context.get("body", "")
-    unused = set(UNUSED_EVERYWHERE)
+    unused = set(UNUSED_EVERYWHERE) if pagename != "search" else {"pygments.css"}
     if "sd-tab-set" not in body:
         unused.add("design-tabs.js")
     for key in ("css_files", "script_files"):
