@@ -30,6 +30,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     # Our custom extensions (docs/_ext/)
     "page_metadata",
+    "section_labels",
     "print_footer",
     "handouts",
     "lean_assets",
