@@ -34,6 +34,7 @@ extensions = [
     "print_footer",
     "handouts",
     "lean_assets",
+    "security_headers",
 ]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = ["docs/_templates"]  # paths are relative to this file
@@ -41,6 +42,7 @@ nitpicky = True
 
 # -- Options for Markdown files -----------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_block", "attrs_inline"]
+myst_url_schemes = ["http", "https", "mailto", "tel"]  # the clinic's phone links
 myst_heading_anchors = 0  # every heading gets an explicit (label)= instead
 
 # -- Citations ----------------------------------------------------------------
