@@ -8,6 +8,7 @@ SPHINXOPTS  ?= -n -W --keep-going
 SOURCEDIR   := docs
 BUILDDIR    := _build
 CHROMIUM    := /usr/bin/chromium
+NGINX       := /usr/sbin/nginx
 
 .DEFAULT_GOAL := help
 .PHONY: help html serve test linkcheck clean handouts
@@ -25,8 +26,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet '.[dev,test]'
 	touch $@
 
-$(CHROMIUM):
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+# Debian packages the browser and header tests use (root installs them on first use).
+$(CHROMIUM) $(NGINX):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx
 
 html: $(VENV)/.installed ## Build the site strictly into _build/html (incremental)
 	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/html
@@ -34,7 +36,7 @@ html: $(VENV)/.installed ## Build the site strictly into _build/html (incrementa
 serve: $(VENV)/.installed ## Serve the site on http://127.0.0.1:8000 with live reload
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 $(SPHINXOPTS) -c . --watch conf.py $(SOURCEDIR) $(BUILDDIR)/html
 
-test: $(VENV)/.installed-test $(CHROMIUM) ## Run the whole test suite (builds the site once)
+test: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) ## Run the whole test suite (builds the site once)
 	$(BIN)/python -m pytest
 
 handouts: $(VENV)/.installed-test $(CHROMIUM) html ## Print the handout pages to PDF in _build/handouts, then list them in the site

@@ -33,8 +33,10 @@ extensions = [
     "section_labels",
     "print_footer",
     "handouts",
+    "section_search",  # the search page's own index, one document per section
     "lean_assets",
     "security_headers",
+    "versions",
 ]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = ["docs/_templates"]  # paths are relative to this file
@@ -60,6 +62,10 @@ handouts = [
 
 # -- Options for HTML output --------------------------------------------------
 html_theme = "furo"
+# Furo's default sidebar plus the version switcher (docs/_templates/sidebar/versions.html) under search.
+html_sidebars = {"**": ["sidebar/brand.html", "sidebar/search.html", "sidebar/versions.html",
+                        "sidebar/scroll-start.html", "sidebar/navigation.html", "sidebar/ethical-ads.html",
+                        "sidebar/scroll-end.html", "sidebar/variant-selector.html"]}
 html_title = "Dry needling (IMS) patient resources"
 html_static_path = ["docs/_static"]
 html_css_files = ["clinic.css", ("print.css", {"media": "print"})]
