@@ -34,6 +34,7 @@ extensions = [
     "print_footer",
     "handouts",
     "section_search",  # the search page's own index, one document per section
+    "section_search",  # the search page's own index, one document per section
     "lean_assets",
     "security_headers",
     "versions",

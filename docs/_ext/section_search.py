@@ -1,0 +1,222 @@
+"""Build the site's own search index: one document per section, with glossary synonyms.
+
+Each section of each page becomes one document (page, heading, anchor, text, the glossary
+terms it links to); the glossary's term lines give the synonym groups. The index is written
+to ``section-search-index.js`` and queried in the browser by ``_static/section-search.js``
+(MiniSearch, vendored in ``_static/minisearch/``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+INDEX_FILE = "section-search-index.js"
+# Whole pages that rank below topic pages; a page with a toctree (home, section landing pages) does too.
+DEFAULT_PAGE_WEIGHTS = {"glossary": 0.6, "references": 0.2, "changelog": 0.2, "genindex": 0.0}
+LANDING_WEIGHT = 0.45
+CLINICIAN_CLASS = "for-clinicians"
+SKIPPED_CLASSES = {"page-meta", "print-footer", "handout-only"}
+WORD_RE = re.compile(r"\s+")
+
+
+def _clean(text: str) -> str:
+    return WORD_RE.sub(" ", text).strip()
+
+
+class _SectionText:
+    """Patient text and clinician text of one section, without its subsections."""
+
+    def __init__(self) -> None:
+        self.patient: list[str] = []
+        self.clinician: list[str] = []
+        self.terms: list[str] = []
+
+    def walk(self, node: nodes.Node, clinician: bool = False) -> None:
+        if isinstance(node, nodes.Text):
+            (self.clinician if clinician else self.patient).append(node.astext())
+            return
+        if isinstance(node, (nodes.section, nodes.title, nodes.comment, nodes.raw, nodes.system_message,
+                             addnodes.toctree, addnodes.glossary, nodes.target)):
+            return
+        if isinstance(node, addnodes.pending_xref):
+            if node.get("reftype") == "term":
+                self.terms.append(str(node.get("reftarget", "")).lower())
+            elif node.get("reftype") in ("doc", "ref") and not node.get("refexplicit"):
+                return  # its text is a path or label until resolved; the link target is indexed anyway
+            elif node.get("refdomain") in ("cite", "citation") or node.get("reftype") in ("p", "t"):
+                return  # citation keys are not words a patient types
+        if isinstance(node, nodes.Element):
+            classes = set(node.get("classes", ())) | set(node.get("container_classes", ()))
+            if classes & SKIPPED_CLASSES:
+                return
+            clinician = clinician or CLINICIAN_CLASS in classes
+            if isinstance(node, (nodes.paragraph, nodes.list_item, nodes.term, nodes.entry, nodes.rubric)):
+                self._separate(clinician)
+        for child in node.children:
+            self.walk(child, clinician)
+        if isinstance(node, (nodes.paragraph, nodes.list_item, nodes.term, nodes.entry)):
+            self._separate(clinician)
+
+    def _separate(self, clinician: bool) -> None:
+        (self.clinician if clinician else self.patient).append(" ")
+
+
+def _anchor(section: nodes.section, labels: set[str]) -> str:
+    """Prefer the section's explicit label (a public, stable deep link) over its generated id."""
+    ids = section.get("ids", [])
+    return next((i for i in ids if i in labels), ids[0] if ids else "")
+
+
+def _glossary_groups(doctree: nodes.document) -> list[dict]:
+    groups = []
+    for glossary in doctree.findall(addnodes.glossary):
+        for item in glossary.findall(nodes.definition_list_item):
+            terms = [term for term in item.children if isinstance(term, nodes.term)]
+            definition = next((d for d in item.children if isinstance(d, nodes.definition)), None)
+            if not terms:
+                continue
+            groups.append({
+                "terms": [_clean(term.astext()) for term in terms],
+                "anchor": terms[0]["ids"][0] if terms[0].get("ids") else "",
+                "text": _clean(definition.astext()) if definition is not None else "",
+            })
+    return groups
+
+
+def collect_sections(app: Sphinx, doctree: nodes.document) -> None:
+    """Record each section of the page just read (runs in the read phase, so it is parallel safe)."""
+    env = app.env
+    docname = env.docname
+    if "nosearch" in env.metadata.get(docname, {}):
+        return
+    labels = {doctree.nameids[name] for name, explicit in doctree.nametypes.items()
+              if explicit and doctree.nameids.get(name)}
+    sections = []
+    for depth, section in _sections_with_depth(doctree):
+        title = section.next_node(nodes.title)
+        text = _SectionText()
+        for child in section.children:
+            text.walk(child)
+        sections.append({
+            "anchor": "" if depth == 0 else _anchor(section, labels),
+            "heading": _clean(title.astext()) if title is not None else "",
+            "text": _clean("".join(text.patient)),
+            "detail": _clean("".join(text.clinician)),
+            "terms": sorted(set(text.terms)),
+        })
+    if not sections:
+        return
+    env.section_search_pages[docname] = {
+        "title": sections[0]["heading"],
+        "landing": any(True for _ in doctree.findall(addnodes.toctree)),
+        "sections": sections,
+    }
+    groups = _glossary_groups(doctree)
+    if groups:
+        env.section_search_glossary[docname] = groups
+
+
+def _sections_with_depth(doctree: nodes.document):
+    def visit(node: nodes.Node, depth: int):
+        for child in node.children:
+            if isinstance(child, nodes.section):
+                yield depth, child
+                yield from visit(child, depth + 1)
+            elif isinstance(child, nodes.Element):
+                yield from visit(child, depth)
+    yield from visit(doctree, 0)
+
+
+def init_env(app: Sphinx, env, docnames=None) -> None:
+    for name in ("section_search_pages", "section_search_glossary"):
+        if not hasattr(env, name):
+            setattr(env, name, {})
+
+
+def purge_doc(app: Sphinx, env, docname: str) -> None:
+    init_env(app, env)
+    env.section_search_pages.pop(docname, None)
+    env.section_search_glossary.pop(docname, None)
+
+
+def merge_info(app: Sphinx, env, docnames, other) -> None:
+    init_env(app, env)
+    for docname in docnames:
+        for name in ("section_search_pages", "section_search_glossary"):
+            if docname in getattr(other, name, {}):
+                getattr(env, name)[docname] = getattr(other, name)[docname]
+
+
+def build_index(app: Sphinx) -> dict:
+    """The compact index shipped to the browser (lists, not objects, to keep it small)."""
+    env = app.env
+    weights = {**DEFAULT_PAGE_WEIGHTS, **app.config.section_search_page_weights}
+    groups = [group for docname in sorted(env.section_search_glossary)
+              for group in env.section_search_glossary[docname]]
+    group_of = {}
+    for number, group in enumerate(groups):
+        for term in group["terms"]:
+            group_of.setdefault(term.lower(), number)
+    pages, sections = [], []
+    for docname in sorted(env.section_search_pages):
+        if docname not in env.found_docs:
+            continue
+        page = env.section_search_pages[docname]
+        weight = weights.get(docname, LANDING_WEIGHT if page["landing"] else 1.0)
+        if weight <= 0:
+            continue
+        page_number = len(pages)
+        pages.append([app.builder.get_target_uri(docname), page["title"], weight])
+        glossary_groups = env.section_search_glossary.get(docname)
+        for section in page["sections"]:
+            linked = sorted({group_of[t] for t in section["terms"] if t in group_of})
+            sections.append([page_number, section["anchor"], section["heading"],
+                             section["text"], section["detail"], linked])
+        for group in glossary_groups or ():
+            # Each glossary entry is its own result, so a term's definition can be found directly.
+            sections.append([page_number, group["anchor"], group["terms"][0], group["text"], "",
+                             [group_of[group["terms"][0].lower()]]])
+    unknown = sorted({t for page in env.section_search_pages.values() for s in page["sections"]
+                      for t in s["terms"]} - set(group_of)) if groups else []
+    if unknown:  # Sphinx itself warns about unknown terms; this only notes the index lacks them
+        logger.info("section_search: terms without a glossary entry: %s", ", ".join(unknown))
+    return {"pages": pages, "synonyms": [group["terms"] for group in groups], "sections": sections}
+
+
+def write_index(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html" or not app.config.section_search_enabled:
+        return
+    index = build_index(app)
+    payload = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    Path(app.outdir, INDEX_FILE).write_text(f"window.SECTION_SEARCH_INDEX={payload};\n", encoding="utf-8")
+
+
+def add_template_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if pagename == "search":
+        context["section_search_enabled"] = app.config.section_search_enabled
+        context["section_search_index"] = INDEX_FILE
+
+
+def setup(app: Sphinx) -> dict:
+    # False shows Sphinx's built-in search instead (tools/search_bench.py compares the two).
+    app.add_config_value("section_search_enabled", True, "html", types=[bool])
+    # docname -> ranking weight of the whole page (1.0 for topic pages); 0 leaves a page out.
+    app.add_config_value("section_search_page_weights", {}, "html", types=[dict])
+    app.connect("builder-inited", lambda app: init_env(app, app.env))
+    app.connect("env-before-read-docs", init_env)
+    app.connect("env-purge-doc", purge_doc)
+    app.connect("env-merge-info", merge_info)
+    # After page_metadata (priority 900) has added its block, which is skipped by class.
+    app.connect("doctree-read", collect_sections, priority=950)
+    app.connect("html-page-context", add_template_context)
+    app.connect("build-finished", write_index)
+    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
