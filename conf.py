@@ -1,5 +1,6 @@
 """Sphinx configuration for the dry needling (IMS) patient knowledge base."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -28,12 +29,18 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "sphinxcontrib.bibtex",
+    "sphinxext.opengraph",  # sphinxext-opengraph: link previews
+    "sphinx_sitemap",  # sphinx-sitemap: sitemap.xml
+    "notfound.extension",  # sphinx-notfound-page: 404.html
     # Our custom extensions (docs/_ext/)
     "page_metadata",
     "section_labels",
+    "redirects",  # docs/redirects.toml: moved pages and section ids
+    "copy_link",
+    "link_previews",
+    "structured_data",
     "print_footer",
     "handouts",
-    "section_search",  # the search page's own index, one document per section
     "section_search",  # the search page's own index, one document per section
     "lean_assets",
     "security_headers",
@@ -86,3 +93,15 @@ html_theme_options = {
     },
     "top_of_page_buttons": [],
 }
+
+# -- Deep links, link previews and search engines (README, "Deep links") ------
+# Assumed public address; per-version builds override it with -D html_baseurl=...
+html_baseurl = os.environ.get("SITE_BASEURL", "https://hillstar.ca/dry-needling/")
+ogp_image = "_static/site-preview.png"  # drawn by tools/make_site_image.py
+ogp_image_alt = "Dry needling (IMS): plain answers for patients, from Hillstar physiotherapy clinic"
+ogp_social_cards = {"enable": False}  # no generated cards: we ship our own image
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">',
+                        '<meta property="og:image:width" content="1200">',
+                        '<meta property="og:image:height" content="630">']
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]

@@ -1,0 +1,162 @@
+"""Keep published links working: redirect moved pages and moved section ids (docs/redirects.toml).
+
+A moved page leaves a small stub at its old address that sends readers on, keeping the `#fragment`.
+A moved section id is sent to its new label by `_static/redirects.js`, like CPython's anchor
+redirects. The script is a file, not inline, so a strict Content-Security-Policy can allow it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import tomllib
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
+
+logger = logging.getLogger(__name__)
+
+SCRIPT = "redirects.js"
+STUB = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>This page has moved</title>
+<meta name="robots" content="noindex">
+{canonical}<meta name="deep-links-redirect" content="{target}">
+{anchors}<script src="{static}{script}"></script>
+<noscript><meta http-equiv="refresh" content="0; url={target}"></noscript>
+</head>
+<body><p>This page has moved to <a href="{target}">{target}</a>.</p></body>
+</html>
+"""
+
+
+class Redirects:
+    """The redirects file, read once per build, with the line of each entry for messages."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pages: dict[str, str] = {}
+        self.anchors: dict[str, dict[str, str]] = {}  # old page -> {old id: new label or page#id}
+        self.lines: dict[str, int] = {}
+        if not path.exists():
+            return
+        text = path.read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), 1):
+            key = line.split("=", 1)[0].strip().strip('"')
+            if "=" in line and not line.lstrip().startswith("#"):
+                self.lines.setdefault(key, number)
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            self.warn("", f"could not be read ({error}); fix the TOML syntax")
+            return
+        for key in sorted(set(data) - {"pages", "anchors"}):
+            self.warn(key, "unknown table; use [pages] for moved pages and [anchors] for moved section ids")
+        self.pages = {old.strip("/"): new.strip("/") for old, new in data.get("pages", {}).items()}
+        for key, new in data.get("anchors", {}).items():
+            page, sep, old_id = key.partition("#")
+            if not sep or not page or not old_id:
+                self.warn(key, 'write anchor redirects as "page#old-id" = "new-label"')
+                continue
+            self.anchors.setdefault(page.strip("/"), {})[old_id] = new
+
+    def warn(self, key: str, message: str) -> None:
+        logger.warning("redirect %r: %s", key, message, type="redirects",
+                       location=f"{self.path}:{self.lines.get(key, 1)}")
+
+
+def load(app: Sphinx) -> None:
+    app.env.redirects = Redirects(Path(app.srcdir, app.config.redirects_file))  # type: ignore[attr-defined]
+
+
+def anchor_target(app: Sphinx, new: str) -> tuple[str, str] | None:
+    """(docname, id) for `new-label` or `docname#id`, or None when it does not exist."""
+    if "#" in new:
+        docname, _, anchor = new.partition("#")
+        return (docname, anchor) if docname in app.env.found_docs else None
+    label = app.env.get_domain("std").labels.get(new.lower())
+    return (label[0], label[1]) if label else None
+
+
+def check(app: Sphinx, env) -> None:
+    """Every redirect must lead somewhere real, and must not hide a page that still exists."""
+    redirects: Redirects = env.redirects
+    for old, new in redirects.pages.items():
+        if old in env.found_docs:
+            redirects.warn(old, "this page still exists; remove the page or this redirect")
+        if new not in env.found_docs:
+            redirects.warn(old, f"target page {new!r} does not exist; give the docname of an existing page")
+    for page, moved in redirects.anchors.items():
+        if page not in env.found_docs and page not in redirects.pages:
+            redirects.warn(f"{page}#{next(iter(moved))}",
+                           f"page {page!r} neither exists nor has a redirect in [pages]")
+        for old_id, new in moved.items():
+            if anchor_target(app, new) is None:
+                redirects.warn(f"{page}#{old_id}", f"new label {new!r} does not exist; "
+                                                   "give an existing label, or page#id")
+
+
+def anchor_map(app: Sphinx, from_uri: str, page: str) -> dict[str, str]:
+    """{old id: URL relative to `from_uri`} for the moved ids of `page`."""
+    urls = {}
+    for old_id, new in app.env.redirects.anchors.get(page, {}).items():
+        target = anchor_target(app, new)
+        if target:
+            urls[old_id] = relative_uri(from_uri, app.builder.get_target_uri(target[0])) + "#" + target[1]
+    return urls
+
+
+def json_script(urls: dict[str, str]) -> str:
+    data = json.dumps(urls, sort_keys=True).replace("</", "<\\/")
+    return f'<script type="application/json" id="anchor-redirects">{data}</script>\n'
+
+
+def add_anchor_redirects(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if pagename not in app.env.redirects.anchors:
+        return
+    redirects: Redirects = app.env.redirects
+    for old_id in redirects.anchors[pagename]:
+        if doctree is not None and old_id in doctree.ids:
+            redirects.warn(f"{pagename}#{old_id}", "this id still exists on the page, so the redirect "
+                                                   "would never be used; remove the redirect")
+    urls = anchor_map(app, app.builder.get_target_uri(pagename), pagename)
+    context["metatags"] = context.get("metatags", "") + json_script(urls)
+    app.add_js_file(SCRIPT)  # in html-page-context: for this page only
+
+
+def pages_with_moved_ids(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Rewrite pages that have moved ids on every build, so edits to the redirects file show."""
+    return [page for page in env.redirects.anchors if page in env.found_docs]
+
+
+def write_stubs(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.format != "html" or not hasattr(app.env, "redirects"):
+        return
+    baseurl = app.config.html_baseurl
+    for old, new in app.env.redirects.pages.items():
+        old_uri = app.builder.get_target_uri(old)
+        target = relative_uri(old_uri, app.builder.get_target_uri(new))
+        out = Path(app.outdir, old_uri + ("index.html" if old_uri.endswith("/") or not old_uri else ""))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        canonical = (f'<link rel="canonical" href="{html.escape(baseurl.rstrip("/") + "/" + app.builder.get_target_uri(new))}">\n'
+                     if baseurl else "")
+        anchors = anchor_map(app, old_uri, old)
+        out.write_text(STUB.format(
+            lang=app.config.language or "en", canonical=canonical, target=html.escape(target),
+            anchors=json_script(anchors) if anchors else "",
+            static=relative_uri(old_uri, "_static/"), script=SCRIPT,
+        ), encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("redirects_file", "redirects.toml", "env", types=[str])
+    app.connect("builder-inited", load)
+    app.connect("env-check-consistency", check)
+    app.connect("html-page-context", add_anchor_redirects)
+    app.connect("env-get-outdated", pages_with_moved_ids)
+    app.connect("build-finished", write_stubs)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
