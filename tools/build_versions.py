@@ -1,0 +1,243 @@
+"""Build every version in docs/versions.toml plus `dev` (the working tree) into one static site.
+
+    .venv/bin/python tools/build_versions.py [--out _build/site] [--cache _build/cache] [--jobs 2]
+
+Each release is its own commit's docs/ (from `git archive`) built with TODAY's toolchain: conf.py,
+docs/_ext, docs/_templates and docs/_static from the working tree, so every version gets the switcher,
+the banner and today's fixes. A version is rebuilt only when its cache key changes: the content (commit,
+or a hash of docs/ for dev), a hash of the toolchain and installed packages, and what the build is told
+(is it current, the releases up to it, its per-page history). Strictness: `dev` is built like
+`make html` (-n -W); releases are built with -n but without -W, their warnings kept in
+<cache>/<version>-<key>/warnings.log and counted, because published content cannot be edited to meet
+checks added after it was released (it would need a new release instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import hashlib
+import html
+import importlib.metadata
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+import release_manifest  # noqa: E402  (lives with the Sphinx extensions that share it)
+
+SRCDIR = "docs"
+TOOLCHAIN = ["conf.py", "pyproject.toml", "tools/build_versions.py", "docs/_ext", "docs/_templates", "docs/_static"]
+TOOLCHAIN_DIRS = {"_ext", "_templates", "_static"}  # under docs/: tooling, not content
+
+
+def files_under(paths: list[Path]) -> list[Path]:
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        elif path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+def digest(files: list[Path], extra: str = "") -> str:
+    sha = hashlib.sha256(extra.encode())
+    for path in files:
+        sha.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return sha.hexdigest()
+
+
+def toolchain_hash() -> str:
+    """The build tools: our toolchain files, the Python version and every installed package's version."""
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    return digest(files_under([ROOT / p for p in TOOLCHAIN]), sys.version + "\n".join(packages))
+
+
+def dev_content_hash() -> str:
+    docs = ROOT / SRCDIR
+    return digest([p for p in files_under([docs]) if p.relative_to(docs).parts[0] not in TOOLCHAIN_DIRS])
+
+
+class Version:
+    """One version to build: its name, where its content comes from and what the build is told."""
+
+    def __init__(self, name: str, commit: str | None, info: dict, content_id: str, toolchain: str):
+        self.name, self.commit, self.info = name, commit, info
+        key_input = json.dumps({"content": content_id, "toolchain": toolchain, "info": info}, sort_keys=True)
+        self.key = hashlib.sha256(key_input.encode()).hexdigest()[:20]
+
+    def cache_dir(self, cache: Path) -> Path:
+        return cache / f"{self.name}-{self.key}"
+
+
+def plan(manifest: release_manifest.Manifest) -> list[Version]:
+    toolchain = toolchain_hash()
+    versions = []
+    for index, release in enumerate(manifest.releases):
+        published = manifest.releases[: index + 1]
+        info = {**release.as_json(), "current": release.name == manifest.current, "order": index,
+                "releases": [r.as_json() for r in published],
+                "history": release_manifest.page_history(ROOT, published, SRCDIR)}
+        versions.append(Version(release.name, release.commit, info, release.commit, toolchain))
+    info = {"name": "dev", "date": None, "summary": "Unreleased changes on main.", "current": False,
+            "order": len(manifest.releases), "current_name": manifest.current,
+            "releases": [r.as_json() for r in manifest.releases],
+            "history": release_manifest.page_history(ROOT, manifest.releases, SRCDIR, working_tree=True)}
+    versions.append(Version("dev", None, info, dev_content_hash(), toolchain))
+    return versions
+
+
+def export_docs(commit: str, dest: Path) -> Path:
+    """The commit's docs/ (content only matters: the toolchain comes from the working tree via -c)."""
+    archive = subprocess.run(["git", "archive", commit, SRCDIR], cwd=ROOT, capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest / SRCDIR
+
+
+def build(version: Version, cache: Path) -> tuple[Version, float, int]:
+    """Build one version into its cache directory; returns (version, seconds, warning count)."""
+    started = time.perf_counter()
+    work = cache / f"tmp-{version.name}-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    srcdir = export_docs(version.commit, work / "src") if version.commit else ROOT / SRCDIR
+    info = dict(version.info)
+    if version.commit and (srcdir / "references.bib").exists():
+        info["bibfile"] = str(srcdir / "references.bib")  # each version cites its own list
+    (work / "build.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-q", "--keep-going", "-c", str(ROOT),
+           "-d", str(work / "doctrees"), "-D", f"release={version.name}",
+           "-D", f"versions_build={work / 'build.json'}"]
+    if version.commit is None:
+        cmd.append("-W")  # dev is what will be released next: as strict as `make html`
+    result = subprocess.run([*cmd, str(srcdir), str(work / "html")], capture_output=True, text=True, cwd=ROOT)
+    (work / "warnings.log").write_text(result.stderr, encoding="utf-8")
+    if result.returncode != 0:
+        raise RuntimeError(f"version {version.name} failed to build (log: {work / 'warnings.log'}):\n{result.stderr}")
+    shutil.rmtree(work / "doctrees")
+    shutil.rmtree(work / "src", ignore_errors=True)
+    final = version.cache_dir(cache)
+    shutil.rmtree(final, ignore_errors=True)
+    work.rename(final)  # atomic: a half-built version never looks cached
+    warnings = sum(1 for line in result.stderr.splitlines() if "WARNING" in line or "ERROR" in line)
+    return version, time.perf_counter() - started, warnings
+
+
+def link_tree(src: Path, dest: Path) -> None:
+    """Copy a built version into the site with hard links (fast, no extra disk); copy across devices."""
+    def link(a: str, b: str) -> None:
+        try:
+            os.link(a, b)
+        except OSError:
+            shutil.copy2(a, b)
+    shutil.copytree(src, dest, copy_function=link)
+
+
+def pages_of(html_dir: Path) -> list[str]:
+    return sorted(str(p.relative_to(html_dir).with_suffix("")) for p in html_dir.rglob("*.html")
+                  if not p.relative_to(html_dir).parts[0].startswith("_"))
+
+
+def versions_json(manifest: release_manifest.Manifest, versions: list[Version], cache: Path) -> dict:
+    listed = [versions[-1]] + list(reversed(versions[:-1]))  # dev, then releases newest first
+    return {"current": manifest.current, "versions": [
+        {"name": v.name, "date": v.info["date"], "summary": v.info["summary"], "current": v.info["current"],
+         "order": v.info["order"], "pages": pages_of(v.cache_dir(cache) / "html")} for v in listed]}
+
+
+def root_pages(manifest: release_manifest.Manifest, listing: dict) -> dict[str, str]:
+    current = html.escape(manifest.current)
+    redirect = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+                f'<title>Dry needling (IMS) patient resources</title>'
+                f'<meta http-equiv="refresh" content="0; url={current}/index.html">'
+                f'<link rel="canonical" href="{current}/index.html"></head>'
+                f'<body><p><a href="{current}/index.html">Go to the current version of this site</a>.</p></body></html>\n')
+    items = "".join(
+        f'<li><a href="{html.escape(v["name"])}/index.html">{html.escape(v["name"])}</a>'
+        f'{" · " + v["date"] if v["date"] else " (unreleased)"}{" · current release" if v["current"] else ""}'
+        f': {html.escape(v["summary"])}</li>' for v in listing["versions"])
+    index = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>All versions · Dry needling '
+             f'(IMS) patient resources</title><meta name="viewport" content="width=device-width, initial-scale=1">'
+             f'</head><body><h1>All versions of this site</h1><p>Every release stays readable at its own address. '
+             f'<a href="latest/index.html">Read the current release</a>.</p><ul>{items}</ul></body></html>\n')
+    return {"index.html": redirect, "versions.html": index}
+
+
+def assemble(manifest: release_manifest.Manifest, versions: list[Version], cache: Path, out: Path) -> None:
+    staging = out.with_name(f"{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for version in versions:
+        link_tree(version.cache_dir(cache) / "html", staging / version.name)
+    current = next(v for v in versions if v.name == manifest.current)
+    link_tree(current.cache_dir(cache) / "html", staging / "latest")  # a copy: static hosts need no symlinks
+    listing = versions_json(manifest, versions, cache)
+    (staging / "versions.json").write_text(json.dumps(listing, indent=1), encoding="utf-8")
+    for name, text in root_pages(manifest, listing).items():
+        (staging / name).write_text(text, encoding="utf-8")
+    if (headers := staging / current.name / "_headers").exists():  # Netlify/Cloudflare read it at the root
+        (staging / "_headers").write_text(headers.read_text().replace("/_static/*", "/*/_static/*"))
+    old = out.with_name(f"{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def prune(cache: Path, versions: list[Version]) -> None:
+    """Drop cached builds of these versions that no longer match, and leftovers of killed runs."""
+    keep = {v.cache_dir(cache).name for v in versions}
+    names = {v.name for v in versions}
+    for entry in cache.iterdir():
+        stale_tmp = entry.name.startswith("tmp-") and time.time() - entry.stat().st_mtime > 3600
+        replaced = entry.name.rsplit("-", 1)[0] in names and entry.name not in keep
+        if stale_tmp or replaced:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "site")
+    parser.add_argument("--cache", type=Path, default=ROOT / "_build" / "cache")
+    parser.add_argument("--manifest", type=Path, default=ROOT / SRCDIR / "versions.toml")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="versions built at once")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        manifest = release_manifest.load(args.manifest)
+    except release_manifest.ManifestError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for release in manifest.releases:
+        if release_manifest.resolve_commit(ROOT, release.commit) is None:
+            print(f"error: {args.manifest}: release {release.name!r}: commit {release.commit} is not in this "
+                  "clone; fetch it (git fetch --unshallow) or correct the commit id", file=sys.stderr)
+            return 2
+    versions = plan(manifest)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    todo = [v for v in versions if not (v.cache_dir(args.cache) / "html" / "index.html").exists()]
+    for version in versions:
+        if version not in todo:
+            print(f"  {version.name:<12} cached ({version.cache_dir(args.cache).name})")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for version, seconds, warnings in pool.map(lambda v: build(v, args.cache), todo):
+            note = f", {warnings} warning(s) in {version.cache_dir(args.cache) / 'warnings.log'}" if warnings else ""
+            print(f"  {version.name:<12} built in {seconds:.1f}s{note}")
+    assemble(manifest, versions, args.cache, args.out)
+    prune(args.cache, versions)
+    print(f"{len(versions)} versions in {args.out} ({len(todo)} built) in {time.perf_counter() - started:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
