@@ -72,8 +72,17 @@ class Version:
 
     def __init__(self, name: str, commit: str | None, info: dict, content_id: str, toolchain: str):
         self.name, self.commit, self.info = name, commit, info
-        key_input = json.dumps({"content": content_id, "toolchain": toolchain, "info": info}, sort_keys=True)
-        self.key = hashlib.sha256(key_input.encode()).hexdigest()[:20]
+        self.inputs = {"content": content_id, "toolchain": toolchain,
+                       "info": hashlib.sha256(json.dumps(info, sort_keys=True).encode()).hexdigest()}
+        self.key = hashlib.sha256(json.dumps(self.inputs, sort_keys=True).encode()).hexdigest()[:20]
+
+    def why_rebuilt(self, cache: Path) -> str:
+        """Which input changed since the newest cached build of this version."""
+        builds = sorted(cache.glob(f"{self.name}-*/inputs.json"), key=lambda p: p.stat().st_mtime)
+        if not builds:
+            return "not cached"
+        before = json.loads(builds[-1].read_text(encoding="utf-8"))
+        return "changed: " + (", ".join(k for k in self.inputs if before.get(k) != self.inputs[k]) or "nothing")
 
     def cache_dir(self, cache: Path) -> Path:
         return cache / f"{self.name}-{self.key}"
@@ -115,6 +124,7 @@ def build(version: Version, cache: Path) -> tuple[Version, float, int]:
     if version.commit and (srcdir / "references.bib").exists():
         info["bibfile"] = str(srcdir / "references.bib")  # each version cites its own list
     (work / "build.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+    (work / "inputs.json").write_text(json.dumps(version.inputs, indent=1), encoding="utf-8")
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-q", "--keep-going", "-c", str(ROOT),
            "-d", str(work / "doctrees"), "-D", f"release={version.name}",
            "-D", f"versions_build={work / 'build.json'}"]
@@ -227,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     todo = [v for v in versions if not (v.cache_dir(args.cache) / "html" / "index.html").exists()]
     for version in versions:
-        if version not in todo:
+        if version in todo:
+            print(f"  {version.name:<12} to build ({version.why_rebuilt(args.cache)})")
+        else:
             print(f"  {version.name:<12} cached ({version.cache_dir(args.cache).name})")
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for version, seconds, warnings in pool.map(lambda v: build(v, args.cache), todo):
