@@ -76,6 +76,7 @@ html_sidebars = {"**": ["sidebar/brand.html", "sidebar/search.html", "sidebar/ve
                         "sidebar/scroll-end.html", "sidebar/variant-selector.html"]}
 html_title = "Dry needling (IMS) patient resources"
 html_static_path = ["docs/_static"]
+html_favicon = "docs/_static/favicon.svg"
 html_css_files = ["clinic.css", ("print.css", {"media": "print"})]
 html_context = {"clinic": clinic}
 html_copy_source = False

@@ -1,4 +1,4 @@
-"""One security policy for the site: a CSP <meta> on every page, and header files for static hosts."""
+"""One security and privacy policy: CSP and referrer <meta> tags, safe external links, host header files."""
 
 from __future__ import annotations
 
@@ -46,6 +46,10 @@ def headers(policy: str) -> dict[str, str]:
 
 def add_meta_tags(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     policy = app.config.site_content_security_policy
+    # Links out of the site must not tell the other site which health page the reader was on.
+    if "body" in context:
+        context["body"] = context["body"].replace(
+            '<a class="reference external" href=', '<a class="reference external" rel="noopener noreferrer" href=')
     context["metatags"] = context.get("metatags", "") + (
         f'\n<meta http-equiv="Content-Security-Policy" content="{policy}">'
         '\n<meta name="referrer" content="no-referrer">'
