@@ -9,6 +9,8 @@ SOURCEDIR   := docs
 BUILDDIR    := _build
 CHROMIUM    := /usr/bin/chromium
 NGINX       := /usr/sbin/nginx
+JAVA        := /usr/bin/java
+NPM         := /usr/bin/npm
 
 .DEFAULT_GOAL := help
 .PHONY: help html serve test linkcheck clean handouts
@@ -26,9 +28,12 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet '.[dev,test]'
 	touch $@
 
-# Debian packages the browser and header tests use (root installs them on first use).
-$(CHROMIUM) $(NGINX):
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx
+# Debian packages the browser, header and HTML tests use (root installs them on first use).
+$(CHROMIUM) $(NGINX) $(JAVA):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx default-jre-headless
+
+$(NPM):  # make bench installs Lighthouse with it
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
 
 html: $(VENV)/.installed ## Build the site strictly into _build/html (incremental)
 	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/html
@@ -36,12 +41,16 @@ html: $(VENV)/.installed ## Build the site strictly into _build/html (incrementa
 serve: $(VENV)/.installed ## Serve the site on http://127.0.0.1:8000 with live reload
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 $(SPHINXOPTS) -c . --watch conf.py $(SOURCEDIR) $(BUILDDIR)/html
 
-test: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) ## Run the whole test suite (builds the site once)
+test: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(JAVA) ## Run the whole test suite (builds the site once)
 	$(BIN)/python -m pytest
 
 handouts: $(VENV)/.installed-test $(CHROMIUM) html ## Print the handout pages to PDF in _build/handouts, then list them in the site
 	$(BIN)/python tools/make_handouts.py $(BUILDDIR)/html $(BUILDDIR)/handouts
 	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/html
+
+.PHONY: bench
+bench: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(NPM) ## Time builds and tests, weigh pages, run Lighthouse (BENCHOPTS=--skip-tests)
+	$(BIN)/python tools/bench.py $(BENCHOPTS)
 
 linkcheck: $(VENV)/.installed ## Check every external link
 	$(BIN)/sphinx-build -b linkcheck $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/linkcheck
