@@ -52,6 +52,16 @@ handouts: $(VENV)/.installed-test $(CHROMIUM) html ## Print the handout pages to
 bench: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(NPM) ## Time builds and tests, weigh pages, run Lighthouse (BENCHOPTS=--skip-tests)
 	$(BIN)/python tools/bench.py $(BENCHOPTS)
 
+.PHONY: anchors-lock anchors-check site-image
+anchors-lock: html ## Add the site's new pages and section ids to docs/anchors.lock (never removes any)
+	$(BIN)/python tools/anchors_lock.py update $(BUILDDIR)/html
+
+anchors-check: html ## Fail if a page or id in docs/anchors.lock no longer works (no redirect)
+	$(BIN)/python tools/anchors_lock.py check $(BUILDDIR)/html
+
+site-image: $(VENV)/.installed ## Redraw docs/_static/site-preview.png, the link-preview image
+	$(BIN)/python tools/make_site_image.py
+
 linkcheck: $(VENV)/.installed ## Check every external link
 	$(BIN)/sphinx-build -b linkcheck $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/linkcheck
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import tomllib
 from pathlib import Path
 
@@ -70,7 +71,8 @@ class Redirects:
 
 
 def load(app: Sphinx) -> None:
-    app.env.redirects = Redirects(Path(app.srcdir, app.config.redirects_file))  # type: ignore[attr-defined]
+    # Kept on the app, not the pickled environment: it is read afresh on every build.
+    app.deep_link_redirects = Redirects(Path(app.srcdir, app.config.redirects_file))
 
 
 def anchor_target(app: Sphinx, new: str) -> tuple[str, str] | None:
@@ -84,7 +86,7 @@ def anchor_target(app: Sphinx, new: str) -> tuple[str, str] | None:
 
 def check(app: Sphinx, env) -> None:
     """Every redirect must lead somewhere real, and must not hide a page that still exists."""
-    redirects: Redirects = env.redirects
+    redirects: Redirects = app.deep_link_redirects
     for old, new in redirects.pages.items():
         if old in env.found_docs:
             redirects.warn(old, "this page still exists; remove the page or this redirect")
@@ -103,10 +105,11 @@ def check(app: Sphinx, env) -> None:
 def anchor_map(app: Sphinx, from_uri: str, page: str) -> dict[str, str]:
     """{old id: URL relative to `from_uri`} for the moved ids of `page`."""
     urls = {}
-    for old_id, new in app.env.redirects.anchors.get(page, {}).items():
+    for old_id, new in app.deep_link_redirects.anchors.get(page, {}).items():
         target = anchor_target(app, new)
         if target:
-            urls[old_id] = relative_uri(from_uri, app.builder.get_target_uri(target[0])) + "#" + target[1]
+            to_uri = app.builder.get_target_uri(target[0])
+            urls[old_id] = (relative_uri(from_uri, to_uri) or posixpath.basename(to_uri)) + "#" + target[1]
     return urls
 
 
@@ -116,9 +119,9 @@ def json_script(urls: dict[str, str]) -> str:
 
 
 def add_anchor_redirects(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if pagename not in app.env.redirects.anchors:
+    if pagename not in app.deep_link_redirects.anchors:
         return
-    redirects: Redirects = app.env.redirects
+    redirects: Redirects = app.deep_link_redirects
     for old_id in redirects.anchors[pagename]:
         if doctree is not None and old_id in doctree.ids:
             redirects.warn(f"{pagename}#{old_id}", "this id still exists on the page, so the redirect "
@@ -130,14 +133,14 @@ def add_anchor_redirects(app: Sphinx, pagename: str, templatename: str, context:
 
 def pages_with_moved_ids(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Rewrite pages that have moved ids on every build, so edits to the redirects file show."""
-    return [page for page in env.redirects.anchors if page in env.found_docs]
+    return [page for page in app.deep_link_redirects.anchors if page in env.found_docs]
 
 
 def write_stubs(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.format != "html" or not hasattr(app.env, "redirects"):
+    if exception or app.builder.format != "html" or not hasattr(app, "deep_link_redirects"):
         return
     baseurl = app.config.html_baseurl
-    for old, new in app.env.redirects.pages.items():
+    for old, new in app.deep_link_redirects.pages.items():
         old_uri = app.builder.get_target_uri(old)
         target = relative_uri(old_uri, app.builder.get_target_uri(new))
         out = Path(app.outdir, old_uri + ("index.html" if old_uri.endswith("/") or not old_uri else ""))
