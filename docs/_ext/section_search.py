@@ -21,8 +21,10 @@ logger = logging.getLogger(__name__)
 
 INDEX_FILE = "section-search-index.js"
 # Whole pages that rank below topic pages; a page with a toctree (home, section landing pages) does too.
-DEFAULT_PAGE_WEIGHTS = {"glossary": 0.6, "references": 0.2, "changelog": 0.2, "genindex": 0.0}
+DEFAULT_PAGE_WEIGHTS = { "references": 0.2, "changelog": 0.2, "genindex": 0.0}
 LANDING_WEIGHT = 0.45
+# A glossary definition is a fallback: the topic pages that use the term explain it in context.
+GLOSSARY_ENTRY_WEIGHT = 0.1
 CLINICIAN_CLASS = "for-clinicians"
 SKIPPED_CLASSES = {"page-meta", "print-footer", "handout-only"}
 WORD_RE = re.compile(r"\s+")
@@ -115,6 +117,10 @@ def collect_sections(app: Sphinx, doctree: nodes.document) -> None:
         })
     if not sections:
         return
+    # The front matter's one-line summary describes the whole page: search it with the intro.
+    description = str(env.metadata.get(docname, {}).get("description", "")).strip()
+    if description:
+        sections[0]["text"] = _clean(description + " " + sections[0]["text"])
     env.section_search_pages[docname] = {
         "title": sections[0]["heading"],
         "landing": any(True for _ in doctree.findall(addnodes.toctree)),
@@ -181,9 +187,12 @@ def build_index(app: Sphinx) -> dict:
             linked = sorted({group_of[t] for t in section["terms"] if t in group_of})
             sections.append([page_number, section["anchor"], section["heading"],
                              section["text"], section["detail"], linked])
+        if glossary_groups:
+            # Each glossary entry is its own document, ranked as if on a page of lower weight.
+            entries_page = len(pages)
+            pages.append([pages[page_number][0], page["title"], weight * GLOSSARY_ENTRY_WEIGHT])
         for group in glossary_groups or ():
-            # Each glossary entry is its own result, so a term's definition can be found directly.
-            sections.append([page_number, group["anchor"], group["terms"][0], group["text"], "",
+            sections.append([entries_page, group["anchor"], group["terms"][0], group["text"], "",
                              [group_of[group["terms"][0].lower()]]])
     unknown = sorted({t for page in env.section_search_pages.values() for s in page["sections"]
                       for t in s["terms"]} - set(group_of)) if groups else []
@@ -219,4 +228,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", collect_sections, priority=950)
     app.connect("html-page-context", add_template_context)
     app.connect("build-finished", write_index)
-    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

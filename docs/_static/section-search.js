@@ -12,6 +12,11 @@
   var FIELD_BOOST = { title: 4, heading: 3, terms: 2.5, text: 1, detail: 0.4 };
   var SYNONYM_WEIGHT = 0.6;       // a synonym counts a bit less than the word typed
   var SECOND_SECTION_SHARE = 0.2; // a page with two matching sections beats one with a single match
+  // Words in many sections ("dry", "needling" on this site) say little about which one is meant.
+  var COMMON_SHARE = [[0.3, 0.2], [0.12, 0.5]]; // [share of sections, weight]
+  // Headings are written as patients' questions: one that reads like the query is probably the answer.
+  var LIKENESS_BOOST = { title: 1, heading: 1.5 };
+  var STOP_WORD_LIKENESS = 0.3; // "what is", "how long does" count a little when comparing to a heading
   // Common words that carry no meaning in a search. Negations and time words ("not", "after",
   // "before", "during") are kept: they change what a patient is asking.
   var STOP_WORDS = new Set((
@@ -20,7 +25,7 @@
     "i me my mine myself we our ours us you your yours he him his she her it its they them their " +
     "this that these those there here what which who whom whose when where why how " +
     "can could would will shall may might must ok okay get gets got getting please tell " +
-    "know want like just really also any some all much many more most thing things " +
+    "know want like just really also any some all thing things " +
     "s t im ive dont doesnt cant isnt"
   ).split(" "));
 
@@ -90,7 +95,7 @@
 
   function SectionSearch(data) {
     var self = this;
-    this.pages = data.pages;          // [url, title, weight]
+    this.pages = data.pages;          // [url, title, weight]; a url may repeat with another weight
     this.sections = data.sections;    // [page, anchor, heading, text, detail, [synonym groups]]
     this.synonyms = data.synonyms;    // [[term, alias, ...], ...]
     this.textVocab = new Map();       // stem -> number of sections using it
@@ -107,6 +112,10 @@
       group.forEach(function (phrase) { phrase.forEach(function (s) { self.termVocab.add(s); }); });
     });
 
+    this.wordVocab = new Map();       // word as written -> how often
+    function allStems(text) { return Array.from(new Set(words(text).map(stem))); }
+    this.titleStems = this.pages.map(function (page) { return allStems(page[1]); });
+    this.headingStems = this.sections.map(function (section) { return allStems(section[2]); });
     this.sections.forEach(function (section) {
       var seen = new Set();
       words(self.pages[section[0]][1] + " " + section[2] + " " + section[3] + " " + section[4])
@@ -114,6 +123,7 @@
           if (STOP_WORDS.has(w)) return;
           var s = stem(w);
           if (!seen.has(s)) { seen.add(s); self.textVocab.set(s, (self.textVocab.get(s) || 0) + 1); }
+          self.wordVocab.set(w, (self.wordVocab.get(w) || 0) + 1);
           var counts = surfaceCounts.get(s) || new Map();
           counts.set(w, (counts.get(w) || 0) + 1);
           surfaceCounts.set(s, counts);
@@ -150,27 +160,57 @@
     this.mini.addAll(this.sections.map(function (_, i) { return { id: i }; }));
   }
 
-  /* Correct a stem that the site never uses to the closest one it does. */
-  SectionSearch.prototype.correct = function (s) {
-    if (this.textVocab.has(s)) return s;
-    var limit = allowedTypos(s);
-    if (limit === 0) return s;
-    var best = s, bestDistance = limit + 1, bestCount = 0;
-    var self = this;
-    this.textVocab.forEach(function (count, candidate) {
-      if (candidate.length > s.length && candidate.indexOf(s) === 0) {
-        bestDistance = -1; // still being typed: a prefix of a real word is not a typo
-      }
-      if (bestDistance < 0) return;
-      var d = editDistance(s, candidate, limit);
+  /* The closest word the site uses to `word`, within the typos its length allows; null if none. */
+  SectionSearch.prototype.nearest = function (word, limit) {
+    var best = null, bestDistance = limit + 1, bestCount = 0;
+    this.wordVocab.forEach(function (count, candidate) {
+      var d = editDistance(word, candidate, limit);
+      if (d > limit) return;
       if (d < bestDistance || (d === bestDistance && count > bestCount)) {
         best = candidate; bestDistance = d; bestCount = count;
       }
     });
-    if (bestDistance < 0 || bestDistance > limit) return s;
-    // A glossary alias (e.g. a brand name) is a word in its own right, unless a typo is closer.
-    if (this.termVocab.has(s) && bestDistance > 1) return s;
-    return best;
+    return best === null ? null : { word: best, distance: bestDistance };
+  };
+
+  SectionSearch.prototype.known = function (word) {
+    return this.wordVocab.has(word) || this.textVocab.has(stem(word));
+  };
+
+  /* Words the site never uses become the closest words it does: one word, or two when the
+     space between them was missed ("triggerpoint"). A glossary alias counts as known. */
+  SectionSearch.prototype.correct = function (word) {
+    if (this.known(word) || /\d/.test(word)) return [word];
+    var typing = false;
+    this.wordVocab.forEach(function (_, candidate) {
+      if (!typing && candidate.length > word.length && candidate.lastIndexOf(word, 0) === 0) typing = true;
+    });
+    if (typing && word.length >= 3) return [word]; // still being typed: a prefix of a real word
+    var limit = allowedTypos(word);
+    var near = limit ? this.nearest(word, limit) : null;
+    var alias = this.termVocab.has(stem(word));
+    if (near && !(alias && near.distance > 1)) return [near.word];
+    if (alias) return [word];
+    for (var i = 3; i <= word.length - 3; i++) {
+      var left = this.fix(word.slice(0, i)), right = this.fix(word.slice(i));
+      if (left && right) return [left, right];
+    }
+    return [word];
+  };
+
+  SectionSearch.prototype.fix = function (part) {
+    if (this.wordVocab.has(part)) return part;
+    if (part.length < 5) return null;
+    var near = this.nearest(part, 1);
+    return near ? near.word : null;
+  };
+
+  SectionSearch.prototype.termWeight = function (s) {
+    var share = (this.textVocab.get(s) || 0) / this.sections.length;
+    for (var i = 0; i < COMMON_SHARE.length; i++) {
+      if (share > COMMON_SHARE[i][0]) return COMMON_SHARE[i][1];
+    }
+    return 1;
   };
 
   /* Rewrite a query: words, corrections, synonyms. Returns what to search and what to show. */
@@ -181,28 +221,41 @@
     if (!kept.length) kept = typed; // a query of stop words only: search them anyway
     var corrected = false;
     var shown = [];
-    var stems = kept.map(function (w) {
-      var s = stem(w);
-      var c = self.correct(s);
-      if (c !== s) { corrected = true; shown.push(self.surface.get(c) || c); }
-      else shown.push(w);
-      return c;
+    var stems = [];
+    kept.forEach(function (w) {
+      var fixed = self.correct(w);
+      if (fixed.length !== 1 || fixed[0] !== w) corrected = true;
+      fixed.forEach(function (f) { shown.push(f); stems.push(stem(f)); });
     });
     var weights = new Map();
-    stems.forEach(function (s) { weights.set(s, 1); });
+    stems.forEach(function (s) { weights.set(s, self.termWeight(s)); });
     // Glossary synonyms: a query containing any term line of an entry also searches the others.
     var added = [];
     this.groupStems.forEach(function (group, g) {
-      var matched = group.some(function (phrase) { return phrase.length && containsRun(stems, phrase); });
-      if (!matched) return;
+      var matched = group.filter(function (phrase) { return phrase.length && containsRun(stems, phrase); });
+      if (!matched.length) return;
       group.forEach(function (phrase) {
+        // A longer form of what was typed ("trigger point dry needling" for "dry needling") narrows it.
+        if (matched.some(function (m) { return containsRun(phrase, m); })) return;
         phrase.forEach(function (s) {
-          if (!weights.has(s)) { weights.set(s, SYNONYM_WEIGHT / Math.max(1, phrase.length - 1)); }
+          if (!weights.has(s)) {
+            weights.set(s, self.termWeight(s) * SYNONYM_WEIGHT / Math.max(1, phrase.length - 1));
+          }
         });
       });
       added.push(self.synonyms[g][0]);
     });
-    return { stems: stems, weights: weights, corrected: corrected ? shown.join(" ") : null, synonyms: added };
+    // Every typed word, stop words too, to compare the query with headings.
+    var all = new Set(), total = 0;
+    typed.forEach(function (w) {
+      var fixed = STOP_WORDS.has(w) ? [w] : self.correct(w);
+      fixed.forEach(function (f) {
+        var s = stem(f);
+        if (!all.has(s)) { all.add(s); total += self.wordWeight(s); }
+      });
+    });
+    return { stems: stems, weights: weights, all: all, total: total,
+             corrected: corrected ? shown.join(" ") : null, synonyms: added };
   };
 
   function containsRun(haystack, needle) {
@@ -229,12 +282,19 @@
       boostTerm: function (term) { return plan.weights.get(term) || 1; },
       boostDocument: function (id) { return self.pages[self.sections[id][0]][2]; }
     });
+    hits.forEach(function (hit) {
+      var section = self.sections[hit.id];
+      hit.score *= 1 + LIKENESS_BOOST.title * self.likeness(self.titleStems[section[0]], plan) +
+        LIKENESS_BOOST.heading * self.likeness(self.headingStems[hit.id], plan);
+    });
+    hits.sort(function (a, b) { return b.score - a.score; });
     // One result per page: its best section, nudged up when a second section also matches.
     var byPage = new Map();
     hits.forEach(function (hit) {
       var page = self.sections[hit.id][0];
-      var entry = byPage.get(page);
-      if (!entry) byPage.set(page, { page: page, best: hit, second: 0 });
+      var url = self.pages[page][0];
+      var entry = byPage.get(url);
+      if (!entry) byPage.set(url, { page: page, best: hit, second: 0 });
       else if (!entry.second) entry.second = hit.score;
     });
     var results = Array.from(byPage.values()).map(function (entry) {
@@ -243,6 +303,26 @@
     });
     results.sort(function (a, b) { return b.score - a.score; });
     return { plan: plan, results: results.slice(0, MAX_RESULTS) };
+  };
+
+  SectionSearch.prototype.wordWeight = function (s) {
+    return STOP_WORDS.has(s) ? STOP_WORD_LIKENESS : this.termWeight(s);
+  };
+
+  /* How alike a title or heading and the query are (weighted Dice overlap of their stems). */
+  SectionSearch.prototype.likeness = function (stems, plan) {
+    if (!stems.length) return 0;
+    var self = this, shared = 0, total = 0;
+    stems.forEach(function (s) {
+      var w = self.wordWeight(s);
+      total += w;
+      var hit = plan.all.has(s) || plan.weights.has(s);
+      if (!hit && s.length > 4) {
+        plan.weights.forEach(function (_, q) { if (q.length >= 4 && s.lastIndexOf(q, 0) === 0) hit = true; });
+      }
+      if (hit) shared += w * (plan.weights.get(s) ? Math.min(1, plan.weights.get(s) / w) : 1);
+    });
+    return 2 * shared / (total + plan.total);
   };
 
   /* An excerpt of the section around its densest cluster of matched words, marked up. */
@@ -279,6 +359,8 @@
     }).join(" ");
     return (start > 0 ? "… " : "") + html + (end < tokens.length ? " …" : "");
   };
+
+  window.SectionSearch = SectionSearch;
 
   /* ---- The page ------------------------------------------------------------------------- */
 
