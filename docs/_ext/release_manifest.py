@@ -49,11 +49,19 @@ class Manifest:
         return self.releases[: names.index(name) + 1]
 
 
-def _line_of(text: str, needle: str) -> int:
-    for number, line in enumerate(text.splitlines(), 1):
-        if needle in line:
-            return number
-    return 1
+def _line_of(text: str, key: str, release: int | None = None) -> int:
+    """Line of `key = ...`: at the top level, or inside the release-th [[release]] table."""
+    lines = text.splitlines()
+    headers = [n for n, line in enumerate(lines) if line.strip() == "[[release]]"]
+    if release is None:
+        start, end = 0, headers[0] if headers else len(lines)
+    else:
+        start = headers[release] if release < len(headers) else 0
+        end = headers[release + 1] if release + 1 < len(headers) else len(lines)
+    for number in range(start, end):
+        if re.match(rf"\s*{re.escape(key)}\s*=", lines[number]):
+            return number + 1
+    return start + 1
 
 
 def load(path: Path) -> Manifest:
@@ -70,7 +78,7 @@ def load(path: Path) -> Manifest:
         raise ManifestError(path, _line_of(text, key), f"unknown key {key!r}; only `current` and [[release]] tables are allowed")
     releases = []
     for index, entry in enumerate(data.get("release", [])):
-        where = _line_of(text, f'"{entry.get("name", "")}"') if entry.get("name") else 1
+        where = _line_of(text, "name", index)
         missing = FIELDS - set(entry)
         if missing:
             raise ManifestError(path, where, f"release #{index + 1} lacks {', '.join(sorted(missing))}; "
@@ -83,10 +91,10 @@ def load(path: Path) -> Manifest:
             raise ManifestError(path, where, f"release name {name!r} is not allowed; use a date-style or semantic "
                                              "version such as \"2026.11\" or \"1.2.0\" (not dev or latest)")
         if not isinstance(commit, str) or not COMMIT_RE.match(commit):
-            raise ManifestError(path, _line_of(text, str(commit)), f"release {name!r}: commit {commit!r} is not a git "
+            raise ManifestError(path, _line_of(text, "commit", index), f"release {name!r}: commit {commit!r} is not a git "
                                                                    "commit id; write 7 to 40 lower-case hex digits from `git log`")
         if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-            raise ManifestError(path, _line_of(text, str(date)), f"release {name!r}: date {date!r} must be a bare "
+            raise ManifestError(path, _line_of(text, "date", index), f"release {name!r}: date {date!r} must be a bare "
                                                                  "TOML date such as 2026-11-27 (no quotes)")
         if not isinstance(summary, str) or not summary.strip():
             raise ManifestError(path, where, f"release {name!r}: write a one-line summary of what changed")
@@ -94,9 +102,9 @@ def load(path: Path) -> Manifest:
     if not releases:
         raise ManifestError(path, 1, "no [[release]] entries; add at least one")
     names = [release.name for release in releases]
-    for name in names:
-        if names.count(name) > 1:
-            raise ManifestError(path, _line_of(text, f'"{name}"'), f"release name {name!r} is used twice; names must be unique")
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            raise ManifestError(path, _line_of(text, "name", index), f"release name {name!r} is used twice; names must be unique")
     if [r.date for r in releases] != sorted(r.date for r in releases):
         raise ManifestError(path, 1, "list the [[release]] entries oldest first (by date); add new releases at the end")
     current = data.get("current")

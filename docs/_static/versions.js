@@ -9,10 +9,14 @@
   var here = switcher.getAttribute("data-version");
   var page = switcher.getAttribute("data-pagename");
 
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"];
+
+  /* 2026-11-27 -> 27 November 2026, as the pages write dates. */
   function longDate(iso) {
     if (!iso) return "";
-    var d = new Date(iso + "T12:00:00");
-    return d.toLocaleDateString("en-CA", { day: "numeric", month: "long", year: "numeric" });
+    var parts = iso.split("-");
+    return Number(parts[2]) + " " + MONTHS[Number(parts[1]) - 1] + " " + parts[0];
   }
 
   /* The same page in `version`, or its home page with a note saying why. */
