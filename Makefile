@@ -62,6 +62,13 @@ anchors-check: html ## Fail if a page or id in docs/anchors.lock no longer works
 site-image: $(VENV)/.installed ## Redraw docs/_static/site-preview.png, the link-preview image
 	$(BIN)/python tools/make_site_image.py
 
+.PHONY: versions versions-bench
+versions: $(VENV)/.installed ## Build every release in docs/versions.toml plus dev into _build/site (cached)
+	$(BIN)/python tools/build_versions.py --out $(BUILDDIR)/site --cache $(BUILDDIR)/cache
+
+versions-bench: $(VENV)/.installed ## Time make versions from a fresh clone, cold and cached (median of 3)
+	$(BIN)/python tools/bench_versions.py
+
 linkcheck: $(VENV)/.installed ## Check every external link
 	$(BIN)/sphinx-build -b linkcheck $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/linkcheck
 
