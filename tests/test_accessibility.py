@@ -37,3 +37,55 @@ def test_no_axe_violations(site_url, themed_page, path):
     themed_page.goto(f"{site_url}/{path}.html")
     violations = axe.run(themed_page, options=AXE_OPTIONS).response["violations"]
     assert not violations, f"{path}:\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_language_images_and_heading_order(site, path):
+    if path == "search":
+        return  # the search page is a template without article headings; its structure is tested in test_search
+    soup = site.soup(path)
+    assert soup.html.get("lang") == "en"
+    for image in soup.select("img"):
+        assert image.get("alt") is not None, f"{path}: image without a text alternative: {image.get('src')}"
+    levels = [int(h.name[1]) for h in soup.select("article h1, article h2, article h3, article h4, article h5")]
+    assert levels and levels[0] == 1 and levels.count(1) == 1, f"{path}: needs exactly one h1, first"
+    jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert not jumps, f"{path}: heading levels skip: {jumps}"
+
+
+def test_skip_link_is_first_and_visible_on_focus(site_url, page):
+    page.goto(f"{site_url}/topics/safety/aftercare.html")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "skip-to-content" in focused
+    assert page.locator(".skip-to-content").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#furo-main-content"
+
+
+def test_focus_is_visible_on_interactive_elements(site_url, page):
+    page.goto(f"{site_url}/topics/safety/contraindications.html")
+    seen = 0
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        style = page.evaluate("""() => {
+            const el = document.activeElement, s = getComputedStyle(el);
+            return {tag: el.tagName, outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                    shadow: s.boxShadow !== 'none', visible: !!(el.offsetWidth || el.offsetHeight)};
+        }""")
+        if style["tag"] == "BODY" or not style["visible"]:
+            continue
+        seen += 1
+        assert style["outline"] or style["shadow"], f"no visible focus indicator on a {style['tag']}"
+    assert seen >= 10
+
+
+@pytest.mark.parametrize("path", ["index", "topics/safety/side-effects", "topics/science/evidence", "faq", "search"])
+def test_text_at_200_percent_needs_no_horizontal_scroll_on_a_phone(browser, site_url, path):
+    # 200% zoom on a 390 px wide phone leaves 195 CSS pixels of layout width.
+    context = browser.new_context(viewport={"width": 195, "height": 422}, device_scale_factor=2)
+    tab = context.new_page()
+    tab.goto(f"{site_url}/{path}.html")
+    overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    context.close()
+    assert overflow <= 1, f"{path}: scrolls sideways by {overflow}px at 200% text size"
