@@ -45,6 +45,8 @@ extensions = [
     "lean_assets",
     "security_headers",
     "versions",
+    "bibtex_plugin_cache",  # a quarter of the build was pybtex rescanning installed packages
+    "prune_theme_css",  # Furo rules for components the site never shows
 ]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = ["docs/_templates"]  # paths are relative to this file
@@ -99,7 +101,7 @@ html_theme_options = {
 # Assumed public address; per-version builds override it with -D html_baseurl=...
 html_baseurl = os.environ.get("SITE_BASEURL", "https://hillstar.ca/dry-needling/")
 ogp_image = "_static/site-preview.png"  # drawn by tools/make_site_image.py
-ogp_image_alt = "Dry needling (IMS): plain answers for patients, from Hillstar physiotherapy clinic"
+ogp_image_alt = "Dry needling (IMS): plain answers for patients, from a physiotherapy clinic in Grande Prairie"
 ogp_social_cards = {"enable": False}  # no generated cards: we ship our own image
 ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">',
                         '<meta property="og:image:width" content="1200">',
