@@ -69,6 +69,10 @@ versions: $(VENV)/.installed ## Build every release in docs/versions.toml plus d
 versions-bench: $(VENV)/.installed ## Time make versions from a fresh clone, cold and cached (median of 3)
 	$(BIN)/python tools/bench_versions.py
 
+.PHONY: search-bench
+search-bench: $(VENV)/.installed-test $(CHROMIUM) ## Rank, time and weigh the search (SEARCHOPTS="--engine both --queries FILE")
+	$(BIN)/python tools/search_bench.py $(SEARCHOPTS)
+
 linkcheck: $(VENV)/.installed ## Check every external link
 	$(BIN)/sphinx-build -b linkcheck $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/linkcheck
 

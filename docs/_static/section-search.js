@@ -81,8 +81,12 @@
     return prev[b.length];
   }
 
-  function allowedTypos(stemmed) {
-    return stemmed.length < 5 ? 0 : stemmed.length < 8 ? 1 : 2;
+  function allowedTypos(word) {
+    return word.length < 4 ? 0 : word.length < 8 ? 1 : 2;
+  }
+
+  function sameLetters(a, b) {
+    return a.split("").sort().join("") === b.split("").sort().join("");
   }
 
   function escapeHtml(text) {
@@ -166,6 +170,7 @@
     this.wordVocab.forEach(function (count, candidate) {
       var d = editDistance(word, candidate, limit);
       if (d > limit) return;
+      if (word.length === 4 && !sameLetters(word, candidate)) return; // short words: swapped letters only
       if (d < bestDistance || (d === bestDistance && count > bestCount)) {
         best = candidate; bestDistance = d; bestCount = count;
       }
