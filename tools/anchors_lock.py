@@ -11,6 +11,7 @@ still exists in the built HTML, or that a redirect (docs/redirects.toml) sends t
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -98,13 +99,18 @@ class _Page(HTMLParser):
             self._in_anchor_map = False
 
 
+@functools.lru_cache(maxsize=None)
+def _parse(path: Path, mtime_ns: int) -> _Page:  # the mtime keys out pages rebuilt since
+    return _Page(path.read_text(encoding="utf-8"))
+
+
 def follow(outdir: Path, link: str, hops: int = 10) -> str | None:
     """Where `page.html#id` ends up after redirects, or None when it leads nowhere."""
     page, _, anchor = link.partition("#")
     path = outdir / page
     if hops == 0 or not path.is_file():
         return None
-    parsed = _Page(path.read_text(encoding="utf-8"))
+    parsed = _parse(path, path.stat().st_mtime_ns)
 
     def resolve(target: str) -> str:  # a relative URL from this page, as the browser reads it
         return urljoin(f"http://site/{page}", target).removeprefix("http://site/")
