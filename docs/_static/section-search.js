@@ -259,7 +259,10 @@
         if (!all.has(s)) { all.add(s); total += self.wordWeight(s); }
       });
     });
-    return { stems: stems, weights: weights, all: all, total: total,
+    // The last word may still be being typed: let it match longer words, unless it is complete.
+    var last = kept.length && /[a-z0-9]$/i.test(query) ? stem(kept[kept.length - 1]) : null;
+    var partial = last && stems[stems.length - 1] === last && !this.textVocab.has(last) ? last : null;
+    return { stems: stems, weights: weights, all: all, total: total, partial: partial,
              corrected: corrected ? shown.join(" ") : null, synonyms: added };
   };
 
@@ -281,8 +284,12 @@
     var terms = Array.from(plan.weights.keys());
     var hits = this.mini.search(terms.join(" "), {
       boost: FIELD_BOOST,
-      prefix: function (term) { return term.length >= 4; },
-      fuzzy: function (term) { return term.length >= 5 ? 0.2 : false; },
+      // Words the site uses match exactly (stemmed); others match loosely. Only the last
+      // word can be half typed.
+      prefix: function (term, i, all) {
+        return term.length >= 3 && i === all.length - 1 && plan.partial === term;
+      },
+      fuzzy: function (term) { return term.length >= 5 && !self.textVocab.has(term) ? 0.2 : false; },
       maxFuzzy: 2,
       boostTerm: function (term) { return plan.weights.get(term) || 1; },
       boostDocument: function (id) { return self.pages[self.sections[id][0]][2]; }
