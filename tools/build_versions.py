@@ -22,6 +22,7 @@ import importlib.metadata
 import io
 import json
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -67,12 +68,19 @@ def dev_content_hash() -> str:
     return digest([p for p in files_under([docs]) if p.relative_to(docs).parts[0] not in TOOLCHAIN_DIRS])
 
 
+def site_baseurl() -> str:
+    """The site's address from conf.py (which reads SITE_BASEURL); versions live under it."""
+    return runpy.run_path(str(ROOT / "conf.py"))["html_baseurl"]
+
+
 class Version:
     """One version to build: its name, where its content comes from and what the build is told."""
 
     def __init__(self, name: str, commit: str | None, info: dict, content_id: str, toolchain: str):
         self.name, self.commit, self.info = name, commit, info
-        self.inputs = {"content": content_id, "toolchain": toolchain,
+        # Canonical links, the sitemap and printed QR codes name this version's own address.
+        self.baseurl = site_baseurl().rstrip("/") + f"/{name}/"
+        self.inputs = {"content": content_id, "toolchain": toolchain, "baseurl": self.baseurl,
                        "info": hashlib.sha256(json.dumps(info, sort_keys=True).encode()).hexdigest()}
         self.key = hashlib.sha256(json.dumps(self.inputs, sort_keys=True).encode()).hexdigest()[:20]
 
@@ -126,7 +134,7 @@ def build(version: Version, cache: Path) -> tuple[Version, float, int]:
     (work / "build.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
     (work / "inputs.json").write_text(json.dumps(version.inputs, indent=1), encoding="utf-8")
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-q", "--keep-going", "-c", str(ROOT),
-           "-d", str(work / "doctrees"), "-D", f"release={version.name}",
+           "-d", str(work / "doctrees"), "-D", f"release={version.name}", "-D", f"html_baseurl={version.baseurl}",
            "-D", f"versions_build={work / 'build.json'}"]
     if version.commit is None:
         cmd.append("-W")  # dev is what will be released next: as strict as `make html`
