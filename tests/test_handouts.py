@@ -8,16 +8,16 @@ import pypdf
 import pytest
 
 from conftest import DOCS, site_map
-from tools.make_handouts import handout_pages, make_handouts
+from tools.make_handouts import handout_pages, print_pdfs
 
 TITLES = {path: title for path, title, _ in site_map()}
 LETTER = (612, 792)  # points
 
 
 @pytest.fixture(scope="session")
-def handouts(site, tmp_path_factory):
+def handouts(site, browser, tmp_path_factory):
     out = tmp_path_factory.mktemp("handouts")
-    return {pdf.stem: pdf for pdf in make_handouts(site.out, out)}
+    return {pdf.stem: pdf for pdf in print_pdfs(browser, site.out, out, handout_pages())}
 
 
 def test_the_key_pages_are_handouts():

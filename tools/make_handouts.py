@@ -20,23 +20,32 @@ def handout_pages() -> list[str]:
     return runpy.run_path(str(ROOT / "conf.py"))["handouts"]
 
 
-def make_handouts(site: Path, out: Path, pages: list[str] | None = None) -> list[Path]:
-    """Write one PDF per page into `out`; returns their paths."""
-    from playwright.sync_api import sync_playwright
-
+def print_pdfs(browser, site: Path, out: Path, pages: list[str]) -> list[Path]:
+    """Write one PDF per page into `out` with an open Playwright browser; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with serve(site) as base, sync_playwright() as playwright:
-        browser = launch(playwright)
+    with serve(site) as base:
         tab = browser.new_page()
         tab.emulate_media(media="print")
-        for docname in pages or handout_pages():
+        for docname in pages:
             tab.goto(f"{base}/{docname}.html", wait_until="load")
             pdf = out / f"{docname.rsplit('/', 1)[-1]}.pdf"
             tab.pdf(path=str(pdf), format="Letter", print_background=True, prefer_css_page_size=True)
             written.append(pdf)
-        browser.close()
+        tab.close()
     return written
+
+
+def make_handouts(site: Path, out: Path) -> list[Path]:
+    """Start Debian's Chromium and print every handout page of `site` into `out`."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            return print_pdfs(browser, site, out, handout_pages())
+        finally:
+            browser.close()
 
 
 if __name__ == "__main__":
