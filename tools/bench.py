@@ -233,7 +233,9 @@ def test_suite_time() -> tuple[float, int]:
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
                             capture_output=True, text=True)
     wall = time.perf_counter() - start
-    print("  " + (result.stdout.strip().splitlines() or ["(no output)"])[-1], file=sys.stderr)
+    lines = result.stdout.strip().splitlines() or ["(no output)"]
+    for line in [line for line in lines if line.startswith(("FAILED", "ERROR"))] + lines[-1:]:
+        print("  " + line, file=sys.stderr)
     return wall, result.returncode
 
 
