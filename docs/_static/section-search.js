@@ -26,7 +26,7 @@
     "this that these those there here what which who whom whose when where why how " +
     "can could would will shall may might must ok okay get gets got getting please tell " +
     "know want like just really also any some all thing things " +
-    "s t im ive dont doesnt cant isnt"
+    "s t im ive id ill dont doesnt cant isnt whats hows whys wheres whos thats theres youre theyre"
   ).split(" "));
 
   /* A light English stemmer: enough to join needle/needles/needling, bruise/bruising. */
@@ -117,6 +117,7 @@
     });
 
     this.wordVocab = new Map();       // word as written -> how often
+    this.corrections = new Map();     // typed word -> corrected words (typing repeats words)
     function allStems(text) { return Array.from(new Set(words(text).map(stem))); }
     this.titleStems = this.pages.map(function (page) { return allStems(page[1]); });
     this.headingStems = this.sections.map(function (section) { return allStems(section[2]); });
@@ -168,6 +169,9 @@
   SectionSearch.prototype.nearest = function (word, limit) {
     var best = null, bestDistance = limit + 1, bestCount = 0;
     this.wordVocab.forEach(function (count, candidate) {
+      // Typos seldom touch the first letter; checking it first keeps this fast.
+      if (Math.abs(candidate.length - word.length) > limit) return;
+      if (candidate[0] !== word[0] && !(candidate[0] === word[1] && candidate[1] === word[0])) return;
       var d = editDistance(word, candidate, limit);
       if (d > limit) return;
       if (word.length === 4 && !sameLetters(word, candidate)) return; // short words: swapped letters only
@@ -185,6 +189,11 @@
   /* Words the site never uses become the closest words it does: one word, or two when the
      space between them was missed ("triggerpoint"). A glossary alias counts as known. */
   SectionSearch.prototype.correct = function (word) {
+    if (!this.corrections.has(word)) this.corrections.set(word, this.findCorrection(word));
+    return this.corrections.get(word);
+  };
+
+  SectionSearch.prototype.findCorrection = function (word) {
     if (this.known(word) || /\d/.test(word)) return [word];
     var typing = false;
     this.wordVocab.forEach(function (_, candidate) {
