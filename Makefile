@@ -48,10 +48,6 @@ handouts: $(VENV)/.installed-test $(CHROMIUM) html ## Print the handout pages to
 	$(BIN)/python tools/make_handouts.py $(BUILDDIR)/html $(BUILDDIR)/handouts
 	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/html
 
-.PHONY: bench
-bench: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(NPM) ## Time builds and tests, weigh pages, run Lighthouse (BENCHOPTS=--skip-tests)
-	$(BIN)/python tools/bench.py $(BENCHOPTS)
-
 .PHONY: anchors-lock anchors-check site-image
 anchors-lock: html ## Add the site's new pages and section ids to docs/anchors.lock (never removes any)
 	$(BIN)/python tools/anchors_lock.py update $(BUILDDIR)/html
@@ -68,6 +64,10 @@ versions: $(VENV)/.installed ## Build every release in docs/versions.toml plus d
 
 versions-bench: $(VENV)/.installed ## Time make versions from a fresh clone, cold and cached (median of 3)
 	$(BIN)/python tools/bench_versions.py
+
+.PHONY: bench
+bench: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(NPM) ## Time builds and tests, weigh pages, run Lighthouse (BENCHOPTS=--skip-tests)
+	$(BIN)/python tools/bench.py $(BENCHOPTS)
 
 .PHONY: search-bench
 search-bench: $(VENV)/.installed-test $(CHROMIUM) ## Rank, time and weigh the search (SEARCHOPTS="--engine both --queries FILE")
