@@ -20,9 +20,11 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 INDEX_FILE = "section-search-index.js"
-# Whole pages that rank below topic pages; a page with a toctree (home, section landing pages) does too.
+# Whole pages that rank below topic pages; a page with a toctree (home, section landing pages) does too,
+# except its sections that answer in their own words rather than through cards linking to other pages.
 DEFAULT_PAGE_WEIGHTS = { "references": 0.2, "changelog": 0.2, "genindex": 0.0}
 LANDING_WEIGHT = 0.45
+CARD_CLASS = "sd-card"  # sphinx-design's grid-item-card
 # A glossary definition is a fallback: the topic pages that use the term explain it in context.
 GLOSSARY_ENTRY_WEIGHT = 0.1
 CLINICIAN_CLASS = "for-clinicians"
@@ -41,8 +43,15 @@ class _SectionText:
         self.patient: list[str] = []
         self.clinician: list[str] = []
         self.terms: list[str] = []
+        self.paragraphs = 0  # patient paragraphs, and those that link to another page or are in a card
+        self.link_paragraphs = 0
 
-    def walk(self, node: nodes.Node, clinician: bool = False) -> None:
+    @property
+    def overview(self) -> bool:
+        """Mostly cards or links to other pages rather than an answer of its own."""
+        return 2 * self.link_paragraphs >= self.paragraphs
+
+    def walk(self, node: nodes.Node, clinician: bool = False, card: bool = False) -> None:
         if isinstance(node, nodes.Text):
             (self.clinician if clinician else self.patient).append(node.astext())
             return
@@ -60,16 +69,25 @@ class _SectionText:
             classes = set(node.get("classes", ())) | set(node.get("container_classes", ()))
             if classes & SKIPPED_CLASSES:
                 return
+            card = card or CARD_CLASS in classes
             clinician = clinician or CLINICIAN_CLASS in classes
+            if isinstance(node, nodes.paragraph) and not clinician:
+                self.paragraphs += 1
+                self.link_paragraphs += card or any(True for _ in node.findall(_is_page_link))
             if isinstance(node, (nodes.paragraph, nodes.list_item, nodes.term, nodes.entry, nodes.rubric)):
                 self._separate(clinician)
         for child in node.children:
-            self.walk(child, clinician)
+            self.walk(child, clinician, card)
         if isinstance(node, (nodes.paragraph, nodes.list_item, nodes.term, nodes.entry)):
             self._separate(clinician)
 
     def _separate(self, clinician: bool) -> None:
         (self.clinician if clinician else self.patient).append(" ")
+
+
+def _is_page_link(node: nodes.Node) -> bool:
+    return (isinstance(node, addnodes.pending_xref) and node.get("reftype") != "term"
+            and node.get("refdomain") not in ("cite", "citation") and node.get("reftype") not in ("p", "t"))
 
 
 def _anchor(section: nodes.section, labels: set[str]) -> str:
@@ -114,6 +132,7 @@ def collect_sections(app: Sphinx, doctree: nodes.document) -> None:
             "text": _clean("".join(text.patient)),
             "detail": _clean("".join(text.clinician)),
             "terms": sorted(set(text.terms)),
+            "overview": depth == 0 or text.overview,
         })
     if not sections:
         return
@@ -182,10 +201,17 @@ def build_index(app: Sphinx) -> dict:
             continue
         page_number = len(pages)
         pages.append([app.builder.get_target_uri(docname), page["title"], weight])
+        answers_number = None  # a landing page's own answers rank as a topic page's sections do
         glossary_groups = env.section_search_glossary.get(docname)
         for section in page["sections"]:
             linked = sorted({group_of[t] for t in section["terms"] if t in group_of})
-            sections.append([page_number, section["anchor"], section["heading"],
+            number = page_number
+            if page["landing"] and docname not in weights and not section["overview"]:
+                if answers_number is None:
+                    answers_number = len(pages)
+                    pages.append([pages[page_number][0], page["title"], 1.0])
+                number = answers_number
+            sections.append([number, section["anchor"], section["heading"],
                              section["text"], section["detail"], linked])
         if glossary_groups:
             # Each glossary entry is its own document, ranked as if on a page of lower weight.
@@ -228,4 +254,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", collect_sections, priority=950)
     app.connect("html-page-context", add_template_context)
     app.connect("build-finished", write_index)
-    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

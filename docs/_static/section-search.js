@@ -26,14 +26,17 @@
     "this that these those there here what which who whom whose when where why how " +
     "can could would will shall may might must ok okay get gets got getting please tell " +
     "know want like just really also any some all thing things " +
-    "s t im ive id ill dont doesnt cant isnt whats hows whys wheres whos thats theres youre theyre"
+    "s t im ive id ill whats hows whys wheres whos thats theres youre theyre"
   ).split(" "));
+  // "shouldn't" (or "shouldnt") is "should not": the "not" is kept, and no near word ("shoulder") is guessed.
+  var CONTRACTION = /^(do|does|did|is|are|was|were|has|have|had|could|should|would|must|need|ca|wo)nt$/;
+  var CONTRACTION_BASE = { ca: "can", wo: "will" };
 
   /* A light English stemmer: enough to join needle/needles/needling, bruise/bruising. */
   function stem(word) {
     if (word.length <= 3 || /\d/.test(word)) return word;
     var w = word;
-    if (/ies$/.test(w) && w.length > 4) w = w.slice(0, -3) + "y";
+    if (/ie[sd]$/.test(w) && w.length > 4) w = w.slice(0, -3) + "y"; // cries, cried: cry
     else if (/sses$/.test(w)) w = w.slice(0, -2);
     else if (/[^su]s$/.test(w) && !/is$/.test(w)) w = w.slice(0, -1);
     var m = /^(.{3,}?)(ing|ed)$/.exec(w);
@@ -54,7 +57,14 @@
 
   function words(text) {
     var clean = normalise(text);
-    return clean ? clean.split(" ") : [];
+    if (!clean) return [];
+    var out = [];
+    clean.split(" ").forEach(function (w) {
+      var m = CONTRACTION.exec(w);
+      if (m) out.push(CONTRACTION_BASE[m[1]] || m[1], "not");
+      else out.push(w);
+    });
+    return out;
   }
 
   /* Damerau-Levenshtein distance (adjacent swaps count once), stopping early past `limit`. */
