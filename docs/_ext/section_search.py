@@ -24,6 +24,7 @@ INDEX_FILE = "section-search-index.js"
 # except its sections that answer in their own words rather than through cards linking to other pages.
 DEFAULT_PAGE_WEIGHTS = { "references": 0.2, "changelog": 0.2, "genindex": 0.0}
 LANDING_WEIGHT = 0.45
+LANDING_ANSWER_WEIGHT = 0.9  # on a tie, the topic page that a landing page sums up comes first
 CARD_CLASS = "sd-card"  # sphinx-design's grid-item-card
 # A glossary definition is a fallback: the topic pages that use the term explain it in context.
 GLOSSARY_ENTRY_WEIGHT = 0.1
@@ -201,7 +202,7 @@ def build_index(app: Sphinx) -> dict:
             continue
         page_number = len(pages)
         pages.append([app.builder.get_target_uri(docname), page["title"], weight])
-        answers_number = None  # a landing page's own answers rank as a topic page's sections do
+        answers_number = None  # a landing page's own answers rank almost as a topic page's sections do
         glossary_groups = env.section_search_glossary.get(docname)
         for section in page["sections"]:
             linked = sorted({group_of[t] for t in section["terms"] if t in group_of})
@@ -209,7 +210,7 @@ def build_index(app: Sphinx) -> dict:
             if page["landing"] and docname not in weights and not section["overview"]:
                 if answers_number is None:
                     answers_number = len(pages)
-                    pages.append([pages[page_number][0], page["title"], 1.0])
+                    pages.append([pages[page_number][0], page["title"], LANDING_ANSWER_WEIGHT])
                 number = answers_number
             sections.append([number, section["anchor"], section["heading"],
                              section["text"], section["detail"], linked])
