@@ -12,12 +12,8 @@
   var FIELD_BOOST = { title: 4, heading: 3, terms: 2.5, text: 1, detail: 0.4 };
   var SYNONYM_WEIGHT = 0.6;       // a synonym counts a bit less than the word typed
   var SECOND_SECTION_SHARE = 0.2; // a page with two matching sections beats one with a single match
-  // MiniSearch multiplies a section's score by how many query words it matches, "dry" and "needling"
-  // counting as much as "often"; we count them by weight instead, (matched weight / query weight) ^ this.
-  var COVERAGE_POWER = 0.5;
-  // Words in many sections ("dry", "needling" on this site) say little about which one is meant:
-  // a word in more than this share of sections counts for this share / its share (like IDF, no cliffs).
-  var COMMON_SHARE = 0.05;
+  // Words in many sections ("dry", "needling" on this site) say little about which one is meant.
+  var COMMON_SHARE = [[0.3, 0.2], [0.12, 0.5]]; // [share of sections, weight]
   // Headings are written as patients' questions: one that reads like the query is probably the answer.
   var LIKENESS_BOOST = { title: 1, heading: 1.5 };
   var STOP_WORD_LIKENESS = 0.3; // "what is", "how long does" count a little when comparing to a heading
@@ -48,7 +44,7 @@
       w = m[1];
       if (/([bdfgmnprt])\1$/.test(w)) w = w.slice(0, -1);
     }
-    m = /^(.{3,}?)(ness)$/.exec(w);
+    m = /^(.{3,}?)ness$/.exec(w);
     if (m) w = m[1];
     if (w.length > 3 && /e$/.test(w)) w = w.slice(0, -1);
     return w;
@@ -235,7 +231,10 @@
 
   SectionSearch.prototype.termWeight = function (s) {
     var share = (this.textVocab.get(s) || 0) / this.sections.length;
-    return share > COMMON_SHARE ? COMMON_SHARE / share : 1;
+    for (var i = 0; i < COMMON_SHARE.length; i++) {
+      if (share > COMMON_SHARE[i][0]) return COMMON_SHARE[i][1];
+    }
+    return 1;
   };
 
   /* Rewrite a query: words, corrections, synonyms. Returns what to search and what to show. */
@@ -314,13 +313,8 @@
       boostTerm: function (term) { return plan.weights.get(term) || 1; },
       boostDocument: function (id) { return self.pages[self.sections[id][0]][2]; }
     });
-    var typedWeight = 0, typedCount = 0;
-    new Set(plan.stems).forEach(function (s) { typedWeight += plan.weights.get(s); typedCount++; });
     hits.forEach(function (hit) {
       var section = self.sections[hit.id];
-      var matched = 0;
-      hit.queryTerms.forEach(function (t) { matched += plan.weights.get(t) || 0; });
-      hit.score *= typedCount / hit.queryTerms.length * Math.pow(Math.min(1, matched / typedWeight), COVERAGE_POWER);
       hit.score *= 1 + LIKENESS_BOOST.title * self.likeness(self.titleStems[section[0]], plan) +
         LIKENESS_BOOST.heading * self.likeness(self.headingStems[hit.id], plan);
     });
