@@ -46,7 +46,8 @@ extensions = [
     "security_headers",
     "versions",
     "bibtex_plugin_cache",  # a quarter of the build was pybtex rescanning installed packages
-    "prune_theme_css",  # Furo rules for components the site never shows
+    "prune_theme_css",  # Furo and sphinx-design rules for components the site never shows
+    "minify_static",  # our own CSS and JS, minified in the output only
 ]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = ["docs/_templates"]  # paths are relative to this file
@@ -61,6 +62,9 @@ myst_heading_anchors = 0  # every heading gets an explicit (label)= instead
 bibtex_bibfiles = ["docs/references.bib"]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
+# A title tooltip repeated the whole reference at every citation (37 KB on the evidence page), and
+# touch and keyboard users never see it; each citation links to its full entry instead.
+bibtex_tooltips = False
 
 # -- Printable handouts (make handouts) ----------------------------------------
 handouts = [
@@ -82,6 +86,7 @@ html_favicon = "docs/_static/favicon.svg"
 html_css_files = ["clinic.css", ("print.css", {"media": "print"})]
 html_context = {"clinic": clinic}
 html_copy_source = False
+html_use_index = False  # the glossary is the index; genindex.html redirects there (docs/redirects.toml)
 html_show_sourcelink = False
 html_theme_options = {
     "light_css_variables": {

@@ -17,7 +17,7 @@ pytest_plugins = "sphinx.testing.fixtures"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.browser import CHROMIUM, CHROMIUM_ARGS, launch  # noqa: E402
+from tools.browser import launch  # noqa: E402
 from tools.browser import serve as serve_folder  # noqa: E402
 
 DOCS = ROOT / "docs"
@@ -55,6 +55,17 @@ def sphinx_build(src: Path, out: Path, *extra: str, confdir: Path = ROOT) -> sub
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-q",
            "-c", str(confdir), *extra, str(src), str(out)]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+
+
+def write_tiny_project(src: Path, extensions: list[str], pages: dict[str, str], conf: str = "",
+                       files: dict[str, str] | None = None) -> Path:
+    """A small Sphinx project in `src` that can load our local extensions, for Sphinx's `make_app`."""
+    for name, text in {**(files or {}), **{f"{doc}.md": body for doc, body in pages.items()}}.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text, encoding="utf-8")
+    (src / "conf.py").write_text(f"import sys\nsys.path.insert(0, {str(DOCS / '_ext')!r})\n"
+                                 f"extensions = {extensions!r}\n{conf}", encoding="utf-8")
+    return src
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from conftest import DOCS, ROOT
+from conftest import write_tiny_project
 
 GOOD_META = {
     "description": "A test page.",
@@ -40,21 +40,10 @@ def build_tiny(make_app, tmp_path):
     """Build a small project from {docname: text}; return (app, warnings)."""
 
     def build(pages: dict[str, str]):
-        src = tmp_path / "src"
-        src.mkdir()
-        conf = f"""
-import sys
-sys.path.insert(0, {str(DOCS / '_ext')!r})
-extensions = ["myst_parser", "sphinxcontrib.bibtex", "page_metadata"]
-bibtex_bibfiles = ["refs.bib"]
-nitpicky = True
-"""
-        (src / "conf.py").write_text(conf)
-        (src / "refs.bib").write_text(BIB)
         pages.setdefault("index", page("Home", "```{toctree}\nother\n```\n\n```{bibliography}\n```"))
         pages.setdefault("other", page("Other"))
-        for name, text in pages.items():
-            (src / f"{name}.md").write_text(text)
+        src = write_tiny_project(tmp_path / "src", ["myst_parser", "sphinxcontrib.bibtex", "page_metadata"], pages,
+                                 'bibtex_bibfiles = ["refs.bib"]\nnitpicky = True\n', files={"refs.bib": BIB})
         app = make_app("html", srcdir=src)
         app.build()
         return app, app.warning.getvalue()

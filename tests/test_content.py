@@ -8,7 +8,6 @@ keys, and every section of the clinic's original text still present somewhere.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup

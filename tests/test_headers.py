@@ -2,57 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 import urllib.request
 
 import pytest
 
-from conftest import ROOT
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tools.browser import serve_nginx
 
 
 @pytest.fixture(scope="module")
-def nginx_url(site, tmp_path_factory):
-    work = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    server = (ROOT / "deploy" / "nginx-site.conf").read_text()
-    server = server.replace("SITE_ROOT", str(site.out)).replace("listen 80;", f"listen 127.0.0.1:{port};")
-    (work / "site.conf").write_text(server)
-    (work / "nginx.conf").write_text(f"""
-daemon off;
-user root;  # pytest tmp folders are private to root
-pid {work}/nginx.pid;
-error_log {work}/error.log;
-events {{}}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-    client_body_temp_path {work}; proxy_temp_path {work}; fastcgi_temp_path {work};
-    uwsgi_temp_path {work}; scgi_temp_path {work};
-    include {work}/site.conf;
-}}
-""")
-    process = subprocess.Popen([NGINX, "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")])
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(50):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+def nginx_url(site):
+    with serve_nginx(site.out) as url:
+        yield url
 
 
 def fetch(url: str, gzip: bool = False):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DOCS
+from conftest import write_tiny_project
 
 FRONT = """---
 description: A test page.
@@ -25,17 +25,10 @@ def build_labelled(make_app, tmp_path):
     """Build {docname: markdown} with page_metadata and section_labels; return (app, warnings)."""
 
     def build(pages: dict[str, str]):
-        src = tmp_path / "src"
-        src.mkdir()
-        (src / "conf.py").write_text(
-            f"import sys\nsys.path.insert(0, {str(DOCS / '_ext')!r})\n"
-            'extensions = ["myst_parser", "page_metadata", "section_labels"]\nnitpicky = True\n'
-        )
         toctree = "\n".join(name for name in pages if name != "index")
         pages.setdefault("index", f"(home)=\n# Home\n\n```{{toctree}}\n{toctree}\n```\n")
-        for name, text in pages.items():
-            (src / f"{name}.md").parent.mkdir(parents=True, exist_ok=True)
-            (src / f"{name}.md").write_text(FRONT + text)
+        src = write_tiny_project(tmp_path / "src", ["myst_parser", "page_metadata", "section_labels"],
+                                 {name: FRONT + text for name, text in pages.items()}, "nitpicky = True\n")
         app = make_app("html", srcdir=src)
         app.build()
         return app, app.warning.getvalue()

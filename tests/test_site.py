@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 import pytest
 
 from conftest import site_map
@@ -29,6 +31,19 @@ def test_every_site_map_page_is_in_the_navigation(site):
         nav_links.add(href.removesuffix(".html") if href not in ("#", "") else "index")
     missing = [path for path in PAGES if path != "index" and path not in nav_links]
     assert not missing, f"not reachable from the sidebar navigation: {missing}"
+
+
+def test_a_topic_page_sidebar_holds_its_section_and_every_section(site):
+    sections = [path for path in PAGES if path.startswith("topics/") and path.endswith("/index")]
+    for path in PAGES:
+        if not path.startswith("topics/") or path.endswith("/index"):
+            continue
+        section = path.rsplit("/", 1)[0]
+        links = {posixpath.normpath(posixpath.join(posixpath.dirname(path), a["href"].split("#")[0] or
+                                                   path.rsplit("/", 1)[1] + ".html")).removesuffix(".html")
+                 for a in site.soup(path).select(".sidebar-tree a.reference")}
+        wanted = set(sections) | {p for p in PAGES if p.startswith(section + "/")}
+        assert wanted <= links, f"{path}: the sidebar lacks {sorted(wanted - links)}"
 
 
 def test_no_page_is_overdue_for_review(site):

@@ -15,21 +15,17 @@ nginx with the shipped config when nginx is installed, else by Python's http.ser
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gzip
 import json
 import os
 import re
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -37,7 +33,7 @@ from urllib.parse import urljoin, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tools.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tools.browser import CHROMIUM, CHROMIUM_ARGS, NGINX, serve_nginx  # noqa: E402
 from tools.browser import serve as serve_python  # noqa: E402
 
 LIGHTHOUSE = "lighthouse@12.2.3"  # pinned exactly: scores move between releases
@@ -49,7 +45,6 @@ LIGHTHOUSE_PAGES = ["index", "topics/science/what-is-dry-needling", "topics/safe
 TARGETS = {"performance": 98, "accessibility": 100, "best-practices": 100, "seo": 100}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 JSON_LITERAL = re.compile(r"""["']([\w./-]+\.json)["']""")
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 # -- Build times ----------------------------------------------------------------
@@ -161,41 +156,6 @@ def lighthouse_cli() -> Path:
         subprocess.run(["npm", "install", "--prefix", str(TOOLS_DIR), "--no-audit", "--no-fund", "-E", LIGHTHOUSE],
                        check=True)
     return cli
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve_nginx(out: Path) -> Iterator[str]:
-    """The built site behind deploy/nginx-site.conf (headers, gzip), as it is deployed."""
-    with tempfile.TemporaryDirectory(prefix="bench-nginx-") as tmp:
-        work, port = Path(tmp), free_port()
-        server = (ROOT / "deploy" / "nginx-site.conf").read_text(encoding="utf-8")
-        server = server.replace("SITE_ROOT", str(out)).replace("listen 80;", f"listen 127.0.0.1:{port};")
-        (work / "site.conf").write_text(server, encoding="utf-8")
-        (work / "nginx.conf").write_text(f"""daemon off; user root; pid {work}/nginx.pid; error_log {work}/error.log;
-events {{}}
-http {{ include /etc/nginx/mime.types; access_log off;
-  client_body_temp_path {work}; proxy_temp_path {work}; fastcgi_temp_path {work};
-  uwsgi_temp_path {work}; scgi_temp_path {work}; include {work}/site.conf; }}
-""", encoding="utf-8")
-        process = subprocess.Popen([NGINX, "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")])
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(50):
-                try:
-                    urllib.request.urlopen(url, timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 def run_lighthouse(cli: Path, url: str, report: Path) -> dict:

@@ -1,73 +1,199 @@
-"""Drop the Furo stylesheet rules that can match nothing on this site.
+"""Drop the theme and extension CSS that can match nothing on this site.
 
-Furo styles API docs, code, ads and every admonition kind; this site uses few of them. At
-build-finished, a rule is dropped when each of its selectors needs a class that no built page
-contains and no shipped script mentions (scripts add classes such as `scrolled` at run time).
-Classes inside :not(), :is(), :where() and :has() do not count as needed, so those rules stay.
+Furo and sphinx-design style API docs, code, ads, every admonition kind and dozens of components;
+this site uses few of them. At build-finished, in each stylesheet of THEME_CSS:
+
+- a selector goes when it needs a class or an element that no built page contains and no shipped
+  script mentions (scripts add classes such as `scrolled` at run time), and a rule goes with its
+  last selector. What sits inside :not(), :is(), :where() and :has() does not count as needed;
+- a custom property (`--name: ...`) goes when no stylesheet, page or script refers to it, repeated
+  until nothing more goes (one unused property can be the only user of another);
+- a @keyframes block goes when no remaining rule or script names it.
+
+Set `prune_theme_css = False` (e.g. `-D prune_theme_css=0`) to ship the stylesheets whole; the
+tests build both ways and compare the computed styles.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import tinycss2
 from sphinx.application import Sphinx
 
-THEME_CSS = ("styles/furo.css", "styles/furo-extensions.css")
+THEME_CSS = ("styles/furo.css", "styles/furo-extensions.css", "sphinx-design.min.css")
 CLASS_ATTR = re.compile(r'class="([^"]*)"')
-SELECTOR_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
-FUNCTIONAL_PSEUDO = re.compile(r":(?:not|is|where|has|matches|-webkit-any)\((?:[^()]|\([^()]*\))*\)")
-JS_WORD = re.compile(r"[_a-zA-Z][\w-]*")
+HTML_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
+VAR_REFERENCE = re.compile(r"var\(\s*(--[\w-]+)")
+SCRIPT_WORD = re.compile(r"-*[_a-zA-Z][\w-]*")
+CONDITIONAL_AT_RULES = ("media", "supports")
 
 
-def used_classes(outdir: Path) -> set[str]:
-    """Every class in a built page, and every word in a shipped script (to be safe)."""
-    classes: set[str] = set()
-    for page in outdir.rglob("*.html"):
-        for attr in CLASS_ATTR.findall(page.read_text(encoding="utf-8")):
-            classes.update(attr.split())
-    for script in (outdir / "_static").rglob("*.js"):
-        classes.update(JS_WORD.findall(script.read_text(encoding="utf-8", errors="replace")))
-    return classes
+@dataclass
+class SiteUsage:
+    """What the built site can put in front of a stylesheet."""
+
+    classes: set[str] = field(default_factory=set)
+    elements: set[str] = field(default_factory=set)
+    script_words: set[str] = field(default_factory=set)  # class, element and property names scripts may use
+    page_text: list[str] = field(default_factory=list)  # pages and unpruned stylesheets, for var() references
+
+    @classmethod
+    def of(cls, outdir: Path) -> SiteUsage:
+        usage = cls()
+        for page in outdir.rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            usage.page_text.append(text)
+            usage.elements.update(tag.lower() for tag in HTML_TAG.findall(text))
+            for attr in CLASS_ATTR.findall(text):
+                usage.classes.update(attr.split())
+        for script in (outdir / "_static").rglob("*.js"):
+            usage.script_words.update(SCRIPT_WORD.findall(script.read_text(encoding="utf-8", errors="replace")))
+        return usage
 
 
-def selector_can_match(selector: str, classes: set[str]) -> bool:
-    return all(name in classes for name in SELECTOR_CLASS.findall(FUNCTIONAL_PSEUDO.sub("", selector)))
+# -- Selectors ------------------------------------------------------------------------------
+
+def split_selectors(prelude: list) -> list[list]:
+    selectors: list[list] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append([])
+        else:
+            selectors[-1].append(token)
+    return selectors
 
 
-def keep_rule(rule, classes: set[str]) -> bool:
-    if rule.type != "qualified-rule":
-        return True
-    return any(selector_can_match(s, classes) for s in tinycss2.serialize(rule.prelude).split(","))
+def selector_can_match(tokens: list, usage: SiteUsage) -> bool:
+    """False when the selector needs a class or element the site never has (functional pseudos aside)."""
+    previous = None
+    for token in tokens:
+        if token.type == "ident":
+            if previous is not None and previous.type == "literal" and previous.value == ".":
+                if token.value not in usage.classes and token.value not in usage.script_words:
+                    return False
+            elif previous is None or not (previous.type == "literal" and previous.value in (":", "|")):
+                name = token.value.lower()
+                if name not in usage.elements and name not in usage.script_words:
+                    return False
+        previous = token
+    return True
 
 
-def prune(css: str, classes: set[str]) -> str:
-    kept = []
-    for rule in tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True):
-        if rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in ("media", "supports"):
-            inner = [r for r in tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True)
-                     if keep_rule(r, classes)]
-            if inner:
-                kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}"
-                            f"{{{''.join(r.serialize() for r in inner)}}}")
-        elif keep_rule(rule, classes):
-            kept.append(rule.serialize())
-    return "".join(kept)
+def matching_selectors(rule, usage: SiteUsage) -> str:
+    """The rule's selector list without the selectors that can match nothing ("" if none can).
+
+    A list holding a vendor-prefixed pseudo (`::-moz-focus-inner`) stays whole: browsers drop a
+    rule with a selector they do not know, and removing it could wake a rule they ignored.
+    """
+    selectors = split_selectors(rule.prelude)
+    matching = [s for s in selectors if selector_can_match(s, usage)]
+    if matching and ":-" in tinycss2.serialize(rule.prelude):
+        matching = selectors
+    return ",".join(tinycss2.serialize(s).strip() for s in matching)
+
+
+# -- Stylesheets as a small tree, so they can be pruned in several passes ------------------
+
+@dataclass
+class Rule:
+    prelude: str
+    declarations: list | None = None  # a style rule's declarations
+    children: list[Rule] | None = None  # an @media/@supports block's rules
+    raw: str = ""  # any other at-rule (@keyframes, @font-face, ...), kept as written
+    keyframes_name: str = ""
+
+    def serialize(self) -> str:
+        if self.children is not None:
+            inner = "".join(child.serialize() for child in self.children)
+            return f"{self.prelude}{{{inner}}}" if inner else ""
+        if self.declarations is not None:
+            body = ";".join(d.serialize() for d in self.declarations)
+            return f"{self.prelude}{{{body}}}" if body else ""
+        return self.raw
+
+
+def parse(css: str, usage: SiteUsage) -> list[Rule]:
+    rules = []
+    for node in tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True):
+        if node.type == "qualified-rule":
+            if selectors := matching_selectors(node, usage):
+                declarations = [d for d in tinycss2.parse_declaration_list(
+                    node.content, skip_whitespace=True, skip_comments=True) if d.type == "declaration"]
+                rules.append(Rule(selectors, declarations=declarations))
+        elif node.type == "at-rule" and node.lower_at_keyword in CONDITIONAL_AT_RULES and node.content:
+            children = parse(tinycss2.serialize(node.content), usage)
+            rules.append(Rule(f"@{node.at_keyword}{tinycss2.serialize(node.prelude)}".rstrip(),
+                              children=children))
+        elif node.type == "at-rule" and node.lower_at_keyword.endswith("keyframes"):
+            name = tinycss2.serialize(node.prelude).strip()
+            rules.append(Rule("", raw=node.serialize(), keyframes_name=name))
+        else:
+            rules.append(Rule("", raw=node.serialize()))
+    return rules
+
+
+def style_rules(rules: list[Rule]):
+    for rule in rules:
+        if rule.children is not None:
+            yield from style_rules(rule.children)
+        elif rule.declarations is not None:
+            yield rule
+
+
+def drop_unreferenced_properties(sheets: list[list[Rule]], usage: SiteUsage) -> None:
+    outside = set(VAR_REFERENCE.findall("".join(usage.page_text))) | usage.script_words
+    while True:
+        referenced = set(outside)
+        for rule in (r for sheet in sheets for r in style_rules(sheet)):
+            for declaration in rule.declarations:
+                referenced.update(VAR_REFERENCE.findall(tinycss2.serialize(declaration.value)))
+        dropped = False
+        for rule in (r for sheet in sheets for r in style_rules(sheet)):
+            kept = [d for d in rule.declarations if not d.name.startswith("--") or d.name in referenced]
+            dropped |= len(kept) != len(rule.declarations)
+            rule.declarations = kept
+        if not dropped:
+            return
+
+
+def drop_unused_keyframes(sheets: list[list[Rule]], usage: SiteUsage) -> None:
+    names_in_use = set(usage.script_words)
+    for rule in (r for sheet in sheets for r in style_rules(sheet)):
+        for declaration in rule.declarations:
+            if "animation" in declaration.lower_name:
+                names_in_use.update(t.value for t in declaration.value if t.type == "ident")
+
+    def keep(rules: list[Rule]) -> list[Rule]:
+        for rule in rules:
+            if rule.children is not None:
+                rule.children = keep(rule.children)
+        return [r for r in rules if not r.keyframes_name or r.keyframes_name in names_in_use]
+
+    for index, sheet in enumerate(sheets):
+        sheets[index][:] = keep(sheet)
 
 
 def prune_theme_css(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.format != "html":
+    if exception or app.builder.format != "html" or not app.config.prune_theme_css:
         return
     static = Path(app.outdir, "_static")
-    classes = used_classes(Path(app.outdir))
-    for name in THEME_CSS:
-        path = static / name
-        if path.exists():
-            path.write_text(prune(path.read_text(encoding="utf-8"), classes), encoding="utf-8")
-            path.with_name(path.name + ".map").unlink(missing_ok=True)  # maps the unpruned file
+    paths = [static / name for name in THEME_CSS if (static / name).exists()]
+    usage = SiteUsage.of(Path(app.outdir))
+    for other in static.rglob("*.css"):  # our own stylesheets use the theme's properties
+        if other not in paths:
+            usage.page_text.append(other.read_text(encoding="utf-8"))
+    sheets = [parse(path.read_text(encoding="utf-8"), usage) for path in paths]
+    drop_unreferenced_properties(sheets, usage)
+    drop_unused_keyframes(sheets, usage)
+    for path, sheet in zip(paths, sheets):
+        path.write_text("".join(rule.serialize() for rule in sheet), encoding="utf-8")
+        path.with_name(path.name + ".map").unlink(missing_ok=True)  # maps the unpruned file
 
 
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("prune_theme_css", True, "html", types=(bool,))
     app.connect("build-finished", prune_theme_css)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,182 @@
+"""Light pages without a change in looks: CSS pruning, minified assets, lean markup.
+
+The extensions are tested on a tiny Furo project built with Sphinx's testing fixtures; the proof
+that pruning is safe is a second build of the real site with the full stylesheets, compared in
+Chromium element by element (computed styles, ::before and ::after included).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from conftest import DOCS, sphinx_build, write_tiny_project
+
+# -- The extensions on a tiny project ------------------------------------------------------
+
+PAGE = """# Home
+
+:::{admonition} In short
+:class: tip
+Hello.
+:::
+
+:::{dropdown} More
+Text.
+:::
+
+```{toctree}
+other
+```
+"""
+
+
+@pytest.fixture
+def build_tiny(make_app, tmp_path):
+    """Build a two-page Furo + sphinx-design project with our lean extensions; return its outdir."""
+
+    def build(**overrides):
+        src = write_tiny_project(
+            tmp_path / "src", ["myst_parser", "sphinx_design", "lean_assets", "prune_theme_css", "minify_static"],
+            {"index": PAGE, "other": "# Other\n\n```\ncode   keeps   its   spaces\n    and indentation\n```\n"},
+            'myst_enable_extensions = ["colon_fence"]\nhtml_theme = "furo"\nhtml_static_path = ["_static"]\n'
+            'html_css_files = ["site.css"]\nhtml_js_files = ["site.js", "vendor.min.js"]\n',
+            files={"_static/site.css": "/* why */\n.page  {\n  color : red;\n}\n/*! licence */\n",
+                   "_static/site.js": "// why\nconst answer = 42;  // the answer\n",
+                   "_static/vendor.min.js": "var a = 1;  // kept as shipped\n"})
+        app = make_app("html", srcdir=src, confoverrides=overrides)
+        app.build()
+        assert app.warning.getvalue() == ""
+        return app.outdir
+
+    return build
+
+
+def test_theme_css_loses_rules_and_properties_nothing_uses(build_tiny):
+    css = (build_tiny() / "_static" / "styles" / "furo.css").read_text()
+    assert ".sig-name" not in css  # API documentation
+    assert "--color-api-name" not in css  # its custom property, used only by those rules
+    assert ".admonition" in css and ".sidebar-tree" in css  # components the pages have
+    assert "--color-brand-primary" in css
+
+
+def test_design_css_keeps_only_the_components_used(build_tiny):
+    css = (build_tiny() / "_static" / "sphinx-design.min.css").read_text()
+    assert "sd-dropdown" in css
+    assert ".sd-btn" not in css and ".sd-tab-set" not in css
+    assert "@keyframes sd-slide-from-left" not in css  # no animation uses it
+
+
+def test_pruning_can_be_turned_off(build_tiny):
+    css = (build_tiny(prune_theme_css=False) / "_static" / "styles" / "furo.css").read_text()
+    assert ".sig-name" in css and "--color-api-name" in css
+
+
+def test_own_assets_are_minified_vendor_files_are_not(build_tiny):
+    static = build_tiny() / "_static"
+    assert (static / "site.css").read_text() == ".page{color:red}/*! licence */"
+    assert (static / "site.js").read_text() == "const answer=42;"
+    assert (static / "vendor.min.js").read_text() == "var a = 1;  // kept as shipped\n"
+
+
+def test_minifying_can_be_turned_off(build_tiny):
+    assert "// why" in (build_tiny(minify_static=False) / "_static" / "site.js").read_text()
+
+
+def test_markup_is_lean_but_code_keeps_its_spaces(build_tiny):
+    out = build_tiny()
+    index, other = (out / "index.html").read_text(), (out / "other.html").read_text()
+    outside_scripts = re.sub(r"<script.*?</script>", "<script></script>", index, flags=re.S)  # hashed by the CSP
+    assert re.search(r">\s*\n\s+<", outside_scripts) is None  # indentation and blank lines between tags are gone
+    code = re.sub(r"<[^>]+>", "", re.search(r"<pre>.*?</pre>", other, re.S).group(0))
+    assert code == "code   keeps   its   spaces\n    and indentation\n"
+    used = set(re.findall(r'href="#(svg-[\w-]+)"', index))
+    assert set(re.findall(r'<symbol id="(svg-[\w-]+)"', index)) == used
+
+
+def test_only_the_pages_with_components_load_their_assets(build_tiny):
+    out = build_tiny()
+    assert "sphinx-design.min.css" in (out / "index.html").read_text()
+    other = (out / "other.html").read_text()
+    assert "sphinx-design.min.css" not in other and "documentation_options.js" not in other
+
+
+# -- The real site looks the same with the full stylesheets --------------------------------
+
+# Between them, every component the site uses: cards, dropdowns, tables, admonitions, glossary,
+# bibliography, search results.
+PAGES = ["index", "topics/science/evidence", "topics/safety/aftercare", "glossary", "references",
+         "search.html?q=knots"]
+
+# Per element (and its ::before and ::after): a description and a hash of every computed property
+# but custom properties (pruning drops unused ones). Hashing in the page keeps the transfer small.
+STYLE_OF = """([i, pseudo]) => {
+  const style = getComputedStyle([...document.querySelectorAll('body *')][i], pseudo);
+  return [...style].filter(name => !name.startsWith('--')).map(name => name + ': ' + style.getPropertyValue(name));
+}"""
+STYLE_HASHES = """() => {
+  document.querySelectorAll('details').forEach(d => d.open = true);
+  const hash = text => { let h = 2166136261; for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 16777619); return h >>> 0; };
+  const out = [];
+  [...document.querySelectorAll('body *')].forEach((el, i) => {
+    for (const pseudo of [null, '::before', '::after']) {
+      const style = getComputedStyle(el, pseudo);
+      let text = 'content:' + style.content;  // a ::before or ::after without content is not drawn
+      if (!pseudo || !['none', 'normal'].includes(style.content))
+        for (const name of style) if (!name.startsWith('--')) text += name + ':' + style.getPropertyValue(name) + ';';
+      out.push([i, pseudo, `<${el.tagName.toLowerCase()} class="${el.className.baseVal ?? el.className}">`, hash(text)]);
+    }
+  });
+  return out;
+}"""
+
+
+def first_differences(tabs, pruned: list, full: list, limit: int = 3) -> list[str]:
+    found = []
+    for (index, pseudo, element, pruned_hash), (*_, full_hash) in zip(pruned, full):
+        if pruned_hash != full_hash and len(found) < limit:
+            styles = [tab.evaluate(STYLE_OF, [index, pseudo]) for tab in tabs]
+            changed = sorted(set(styles[0]) ^ set(styles[1]))
+            found.append(f"{element}{pseudo or ''}: {'; '.join(changed[:6])}")
+    return found
+
+
+@pytest.fixture(scope="session")
+def full_css_site(site, tmp_path_factory):
+    """The real site again, with prune_theme_css and minify_static turned off."""
+    out = tmp_path_factory.mktemp("full-css-site")
+    result = sphinx_build(DOCS, out, "-d", str(out / ".doctrees"), "-D", "prune_theme_css=0",
+                         "-D", "minify_static=0")
+    if result.returncode != 0:
+        pytest.fail(f"the site did not build with the full stylesheets:\n{result.stderr}")
+    yield out
+    shutil.rmtree(out, ignore_errors=True)
+
+
+@pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 390)])
+def test_pruned_site_looks_like_the_full_one(site_url, full_css_site, serve, browser, scheme, width):
+    full_url = serve(full_css_site)
+    contexts = [browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme) for _ in "ab"]
+    tabs = [context.new_page() for context in contexts]
+    differences = []
+    for path in PAGES:
+        for tab, base in zip(tabs, (site_url, full_url)):
+            tab.goto(f"{base}/{path if '.html' in path else path + '.html'}")
+            if "?q=" in path:
+                tab.wait_for_selector("#search-results a")
+        pruned, full = (tab.evaluate(STYLE_HASHES) for tab in tabs)
+        assert [row[:3] for row in pruned] == [row[:3] for row in full], f"{path}: the builds differ in markup"
+        differences += [f"{path}: {line}" for line in first_differences(tabs, pruned, full)]
+    for context in contexts:
+        context.close()
+    assert not differences, "pruning changed how elements look (pruned vs full CSS):\n" + "\n".join(differences)
+
+
+def test_pruned_site_ships_less_css(site, full_css_site):
+    def size(root):
+        return sum(p.stat().st_size for p in (root / "_static").rglob("*.css"))
+
+    assert size(site.out) < 0.75 * size(full_css_site), json.dumps([size(site.out), size(full_css_site)])
