@@ -56,11 +56,14 @@ def build_tiny(make_app, tmp_path):
 
 
 def test_theme_css_loses_rules_and_properties_nothing_uses(build_tiny):
-    css = (build_tiny() / "_static" / "styles" / "furo.css").read_text()
+    styles = build_tiny() / "_static" / "styles"
+    css = (styles / "furo.css").read_text()
     assert ".sig-name" not in css  # API documentation
     assert "--color-api-name" not in css  # its custom property, used only by those rules
     assert ".admonition" in css and ".sidebar-tree" in css  # components the pages have
     assert "--color-brand-primary" in css
+    extensions_css = (styles / "furo-extensions.css").read_text()
+    assert "#furo-readthedocs-versions" not in extensions_css  # an id no page has
 
 
 def test_design_css_keeps_only_the_components_used(build_tiny):

@@ -3,7 +3,7 @@
 Furo and sphinx-design style API docs, code, ads, every admonition kind and dozens of components;
 this site uses few of them. At build-finished, in each stylesheet of THEME_CSS:
 
-- a selector goes when it needs a class or an element that no built page contains and no shipped
+- a selector goes when it needs a class, element or id that no built page contains and no shipped
   script mentions (scripts add classes such as `scrolled` at run time), and a rule goes with its
   last selector. What sits inside :not(), :is(), :where() and :has() does not count as needed;
 - a custom property (`--name: ...`) goes when no stylesheet, page or script refers to it, repeated
@@ -25,6 +25,7 @@ from sphinx.application import Sphinx
 
 THEME_CSS = ("styles/furo.css", "styles/furo-extensions.css", "sphinx-design.min.css")
 CLASS_ATTR = re.compile(r'class="([^"]*)"')
+ID_ATTR = re.compile(r'\bid="([^"]*)"')
 HTML_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
 VAR_REFERENCE = re.compile(r"var\(\s*(--[\w-]+)")
 SCRIPT_WORD = re.compile(r"-*[_a-zA-Z][\w-]*")
@@ -37,6 +38,7 @@ class SiteUsage:
 
     classes: set[str] = field(default_factory=set)
     elements: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
     script_words: set[str] = field(default_factory=set)  # class, element and property names scripts may use
     page_text: list[str] = field(default_factory=list)  # pages and unpruned stylesheets, for var() references
 
@@ -47,6 +49,7 @@ class SiteUsage:
             text = page.read_text(encoding="utf-8")
             usage.page_text.append(text)
             usage.elements.update(tag.lower() for tag in HTML_TAG.findall(text))
+            usage.ids.update(ID_ATTR.findall(text))
             for attr in CLASS_ATTR.findall(text):
                 usage.classes.update(attr.split())
         for script in (outdir / "_static").rglob("*.js"):
@@ -67,9 +70,11 @@ def split_selectors(prelude: list) -> list[list]:
 
 
 def selector_can_match(tokens: list, usage: SiteUsage) -> bool:
-    """False when the selector needs a class or element the site never has (functional pseudos aside)."""
+    """False when the selector needs a class, element or id the site never has (functional pseudos aside)."""
     previous = None
     for token in tokens:
+        if token.type == "hash" and token.value not in usage.ids and token.value not in usage.script_words:
+            return False
         if token.type == "ident":
             if previous is not None and previous.type == "literal" and previous.value == ".":
                 if token.value not in usage.classes and token.value not in usage.script_words:
