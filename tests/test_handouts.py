@@ -46,7 +46,8 @@ def test_handout_pdf_stands_alone(site, handouts, docname):
 def test_printed_page_hides_navigation_and_shows_footer(site_url, page):
     page.emulate_media(media="print")
     page.goto(f"{site_url}/topics/safety/aftercare.html")
-    for hidden in (".sidebar-drawer", ".toc-drawer", ".mobile-header", ".related-pages", ".clinic-footer"):
+    for hidden in (".sidebar-drawer", ".toc-drawer", ".mobile-header", ".related-pages", ".clinic-footer",
+                   "#aftercare-related"):
         assert not page.locator(hidden).first.is_visible(), f"{hidden} is printed"
     assert page.locator(".print-footer").is_visible()
     assert page.locator(".print-footer svg title").first.text_content().startswith("QR code for http")
