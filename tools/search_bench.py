@@ -18,24 +18,22 @@ since it has no search-as-you-type.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.browser import launch, serve  # noqa: E402
+
 DEFAULT_QUERIES = [ROOT / "tests" / "search-queries.tsv"]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TOP = 10
 TYPING_DELAY_MS = 40  # a fast typist; each keystroke then gets its own search
 
@@ -126,16 +124,6 @@ def build(engine: str, out: Path) -> None:
         raise SystemExit(f"the site did not build:\n{result.stderr}")
 
 
-def serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}", server
-
-
 def run_section(page, base: str, queries: list[Query], fast: bool = False) -> tuple[list[Outcome], float]:
     """Type each query into our search page, as a patient would, and time the last keystroke."""
     page.add_init_script(TIMING_SCRIPT)
@@ -184,19 +172,15 @@ def benchmark(engine: str, site: Path, queries: list[Query], fast: bool = False)
     index = site / ("section-search-index.js" if engine == "section" else "searchindex.js")
     data = index.read_bytes()
     report = Report(engine, index_bytes=len(data), index_gzip=len(gzip.compress(data, 9)))
-    base, server = serve(site)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            # The site's Content-Security-Policy forbids eval, which Playwright's waits use.
-            page = browser.new_context(bypass_csp=True).new_page()
-            if engine == "section":
-                report.outcomes, report.load_ms = run_section(page, base, queries, fast)
-            else:
-                report.outcomes, report.load_ms = run_sphinx(page, base, queries)
-            browser.close()
-    finally:
-        server.shutdown()
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        # The site's Content-Security-Policy forbids eval, which Playwright's waits use.
+        page = browser.new_context(bypass_csp=True).new_page()
+        if engine == "section":
+            report.outcomes, report.load_ms = run_section(page, base, queries, fast)
+        else:
+            report.outcomes, report.load_ms = run_sphinx(page, base, queries)
+        browser.close()
     return report
 
 
