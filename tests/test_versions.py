@@ -211,8 +211,15 @@ def versions_url(versions_site, serve) -> str:
     return serve(versions_site)
 
 
+def open_switcher(page) -> None:
+    """Open the version menu and wait until versions.json has filled it."""
+    if page.locator(".version-switcher").get_attribute("open") is None:
+        page.locator(".version-switcher summary").click()
+    page.wait_for_selector(".version-switcher-list a[aria-current]", state="attached")
+
+
 def switch_to(page, name: str) -> None:
-    page.locator(".version-switcher summary").click()
+    open_switcher(page)
     page.locator(".version-switcher-list a", has_text=re.compile(rf"^{re.escape(name)}( |$)")).click()
 
 
@@ -220,7 +227,6 @@ def switch_to(page, name: str) -> None:
 def test_switch_from_a_deep_page_lands_on_the_same_page_then_search_that_version(page, versions_url, manifest):
     older, current = older_and_current(manifest)
     page.goto(f"{versions_url}/{current.name}/{DEEP_PAGE}.html")
-    page.wait_for_selector(".version-switcher-list a[aria-current]", state="attached")  # versions.json read
     switch_to(page, older.name)
     page.wait_for_url(f"{versions_url}/{older.name}/{DEEP_PAGE}.html")
     banner = page.locator(".version-banner")
@@ -236,13 +242,24 @@ def test_switch_from_a_deep_page_lands_on_the_same_page_then_search_that_version
 
 
 @pytest.mark.browser
+def test_current_version_reads_versions_json_only_when_the_switcher_opens(page, versions_url, manifest):
+    _, current = older_and_current(manifest)
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url) if "versions.json" in request.url else None)
+    page.goto(f"{versions_url}/{current.name}/{DEEP_PAGE}.html", wait_until="networkidle")
+    assert fetched == [], "a current-version page fetched versions.json before the reader asked"
+    open_switcher(page)
+    assert len(fetched) == 1
+
+
+@pytest.mark.browser
 def test_switcher_is_keyboard_operable(page, versions_url, manifest):
     older, current = older_and_current(manifest)
     page.goto(f"{versions_url}/{current.name}/{DEEP_PAGE}.html")
-    page.wait_for_selector(".version-switcher-list a[aria-current]", state="attached")
     page.focus(".version-switcher summary")
     page.keyboard.press("Enter")
     assert page.locator(".version-switcher").get_attribute("open") is not None
+    page.wait_for_selector(".version-switcher-list a[aria-current]", state="attached")
     for _ in range(10):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent").startswith(older.name + " "):
@@ -261,7 +278,6 @@ def test_switcher_works_on_a_phone(browser, versions_url, manifest):
     expect(summary).not_to_be_in_viewport()  # inside the closed navigation drawer
     phone.locator("label.nav-overlay-icon").click()
     expect(summary).to_be_in_viewport()
-    phone.wait_for_selector(".version-switcher-list a[aria-current]", state="attached")
     switch_to(phone, older.name)
     phone.wait_for_url(f"{versions_url}/{older.name}/{DEEP_PAGE}.html")
     context.close()
@@ -301,7 +317,7 @@ def test_a_page_missing_from_a_version_goes_to_its_home_page_and_says_why(page, 
     listing_path.write_text(json.dumps(listing), encoding="utf-8")
     url = serve(site_copy)
     page.goto(f"{url}/{current.name}/{DEEP_PAGE}.html")
-    page.wait_for_selector(".version-switcher-list a[aria-current]", state="attached")
+    open_switcher(page)
     item = page.locator(".version-switcher-list li", has_text=re.compile(rf"^{re.escape(older.name)} "))
     assert "this page is not in that version" in item.text_content()
     switch_to(page, older.name)

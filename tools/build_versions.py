@@ -200,7 +200,7 @@ def assemble(manifest: release_manifest.Manifest, versions: list[Version], cache
     current = next(v for v in versions if v.name == manifest.current)
     link_tree(current.cache_dir(cache) / "html", staging / "latest")  # a copy: static hosts need no symlinks
     listing = versions_json(manifest, versions, cache)
-    (staging / "versions.json").write_text(json.dumps(listing, indent=1), encoding="utf-8")
+    (staging / "versions.json").write_text(json.dumps(listing, separators=(",", ":")), encoding="utf-8")
     for name, text in root_pages(manifest, listing).items():
         (staging / name).write_text(text, encoding="utf-8")
     if (headers := staging / current.name / "_headers").exists():  # Netlify/Cloudflare read it at the root

@@ -93,9 +93,26 @@
     article.insertBefore(note, article.firstChild);
   }
 
+  var loading = null;
+  function load() {
+    if (!loading) {
+      loading = fetch(root + "versions.json", { cache: "no-cache" })
+        .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
+        .then(function (data) { renderSwitcher(data); updateBanner(data); })
+        .catch(function () { /* opened from disk or no versions.json: keep the build-time links */ });
+    }
+    return loading;
+  }
+
   explainMissingPage();
-  fetch(root + "versions.json", { cache: "no-cache" })
-    .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
-    .then(function (data) { renderSwitcher(data); updateBanner(data); })
-    .catch(function () { /* opened from disk or no versions.json: keep the build-time links */ });
+  // An older version's banner lists what changed since, so it needs the list now. The current
+  // version's pages (most readers) fetch it only when the switcher opens or is pointed at.
+  if (document.querySelector(".version-banner[data-version]")) {
+    load();
+  } else {
+    switcher.addEventListener("toggle", load);
+    var summary = switcher.querySelector("summary");
+    summary.addEventListener("pointerenter", load);
+    summary.addEventListener("focus", load);
+  }
 })();
