@@ -1,4 +1,6 @@
-/* A "copy link to this section" button on every heading, beside Furo's ¶ permalink. */
+/* A "copy link to this section" button on every section heading (h2 and below), beside Furo's ¶
+   permalink. Page titles have none: the address bar already holds that link, and a hidden button
+   that wrapped under a long title left a blank line. */
 (() => {
   "use strict";
   const ICON = '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">' +
@@ -41,7 +43,7 @@
   }
 
   const headings = document.querySelectorAll(
-    'article[role="main"] section > :is(h1, h2, h3, h4, h5, h6)');
+    'article[role="main"] section > :is(h2, h3, h4, h5, h6)');
   for (const heading of headings) {
     const permalink = heading.querySelector("a.headerlink");
     const id = permalink ? decodeURIComponent(permalink.hash.slice(1)) : heading.parentElement.id;
