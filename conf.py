@@ -42,6 +42,7 @@ extensions = [
     "print_footer",
     "handouts",
     "section_search",  # the search page's own index, one document per section
+    "glossary_headwords",  # one headword per glossary entry; other term lines "Also called" or hidden
     "lean_assets",
     "security_headers",
     "versions",

@@ -170,11 +170,12 @@ def test_every_heading_has_an_explicit_label(site, path):
 # -- glossary ---------------------------------------------------------------------
 
 def glossary_entries(site) -> list[list[str]]:
-    """Each glossary entry as the list of its term ids (the primary term first)."""
+    """Each glossary entry as the list of its term ids (the headword first; the other lines' ids sit inside it)."""
     entries, current = [], []
     for child in site.soup("glossary").select_one("dl.glossary").find_all(["dt", "dd"], recursive=False):
         if child.name == "dt":
             current.append(child.get("id"))
+            current.extend(span["id"] for span in child.find_all("span", id=True))
         else:
             entries.append(current)
             current = []
