@@ -97,7 +97,7 @@ def test_overdue_page_shows_a_note(build_tiny):
     app, warnings = build_tiny({"other": page("Other", reviewed="2020-01-01", **{"next-review": "2020-06-01"})})
     assert warnings == ""
     html = (app.outdir / "other.html").read_text()
-    assert "Review overdue" in html
+    assert "Check overdue" in html
     assert app.env.metadata["other"]["review-overdue"] is True
 
 
@@ -105,5 +105,5 @@ def test_metadata_line_is_under_the_title(build_tiny):
     app, _ = build_tiny({})
     html = (app.outdir / "other.html").read_text()
     title_end = html.index("</h1>")
-    assert html.index("Last reviewed 1 November 2026 · Next review due 1 May 2027") > title_end
+    assert html.index("Checked against its sources on 1 November 2026 · Next check due 1 May 2027") > title_end
     assert "Awaiting clinical sign-off" in html

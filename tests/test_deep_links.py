@@ -95,7 +95,11 @@ def test_link_preview_and_structured_data(site, metadata, path):
     assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
     data = [json.loads(tag.string) for tag in soup.find_all("script", type="application/ld+json")]
     page = next(item for item in data if item["@type"] == "MedicalWebPage")
-    assert page["lastReviewed"] == str(metadata[path]["reviewed"]) and page["url"] == url
+    assert page["url"] == url
+    if str(metadata[path]["sign-off"]) == "pending":  # checked against its sources is not reviewed
+        assert "lastReviewed" not in page and "reviewedBy" not in page
+    else:
+        assert page["lastReviewed"] == str(metadata[path]["sign-off"]) and page["reviewedBy"]["name"]
     assert any(item["@type"] == "MedicalClinic" for item in data) == (path == "contact")
 
 

@@ -20,7 +20,7 @@ def test_site_map_page_exists_with_metadata(site, path):
     soup = site.soup(path)
     meta = soup.select_one("article .page-meta")
     assert meta is not None, f"{path}: no review dates under the title"
-    assert "Last reviewed" in meta.get_text() and "Next review due" in meta.get_text()
+    assert "Checked against its sources on" in meta.get_text() and "Next check due" in meta.get_text()
     assert soup.select_one("article h1"), f"{path}: no page title"
 
 

@@ -1,4 +1,4 @@
-"""Validate each page's front matter and show its review dates under the title."""
+"""Validate each page's front matter and show, under the title, when it was checked and whether it is signed off."""
 
 from __future__ import annotations
 
@@ -94,22 +94,41 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def signed_off(meta: dict) -> dt.date | None:
+    """The sign-off date of a page a clinic physiotherapist has signed off, else None (pending)."""
+    return parse_date(meta.get("sign-off", ""))
+
+
+def review_status(meta: dict) -> str:
+    """One sentence saying who has checked the page and when, for under the title and the printed footer.
+
+    "Reviewed" is kept for a physiotherapist's sign-off; until then the page was only checked against
+    its sources (by the content team).
+    """
+    checked = parse_date(meta.get("reviewed"))
+    text = f"Checked against its sources on {long_date(checked)}." if checked else ""
+    signoff = signed_off(meta)
+    if signoff:
+        return f"{text} Reviewed and signed off by the clinic's physiotherapists on {long_date(signoff)}.".strip()
+    return f"{text} Awaiting clinical sign-off by the clinic's physiotherapists.".strip()
+
+
 def metadata_block(values: dict, today: dt.date) -> nodes.container:
-    """The line under the title: review dates, sign-off state, and an overdue note when due."""
+    """The line under the title: check dates, sign-off state, and an overdue note when due."""
     block = nodes.container(classes=["page-meta"])
     line = nodes.paragraph(classes=["page-meta-dates"])
-    line += nodes.Text(f"Last reviewed {long_date(values['reviewed'])} · "
-                       f"Next review due {long_date(values['next_review'])}")
+    line += nodes.Text(f"Checked against its sources on {long_date(values['reviewed'])} · "
+                       f"Next check due {long_date(values['next_review'])}")
     block += line
     if values["sign_off"] == "pending":
         block += nodes.paragraph("", "Awaiting clinical sign-off by the clinic's physiotherapists.",
                                  classes=["page-meta-signoff", "pending"])
     else:
-        block += nodes.paragraph("", f"Signed off by the clinic's physiotherapists on "
+        block += nodes.paragraph("", f"Reviewed and signed off by the clinic's physiotherapists on "
                                      f"{long_date(parse_date(values['sign_off']))}.",
                                  classes=["page-meta-signoff"])
     if values["next_review"] < today:
-        block += nodes.paragraph("", "Review overdue: this page was due to be checked on "
+        block += nodes.paragraph("", "Check overdue: this page was due to be checked against its sources on "
                                      f"{long_date(values['next_review'])}. "
                                      "Ask the clinic if anything has changed.",
                                  classes=["page-meta-overdue"])

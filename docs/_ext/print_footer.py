@@ -1,11 +1,11 @@
-"""Give every page a printed footer: canonical URL, its QR code, version and review date."""
+"""Give every page a printed footer: canonical URL, its QR code, version, and when it was checked."""
 
 from __future__ import annotations
 
 import segno
 from sphinx.application import Sphinx
 
-from page_metadata import long_date, parse_date
+from page_metadata import review_status
 
 FALLBACK_BASEURL = "https://hillstar.ca/dry-needling/"
 
@@ -28,7 +28,7 @@ def add_print_footer(app: Sphinx, pagename: str, templatename: str, context: dic
         "url": url,
         "short_url": url.split("://", 1)[-1],
         "qr_svg": qr_svg(url),
-        "reviewed": long_date(reviewed) if (reviewed := parse_date(app.env.metadata.get(pagename, {}).get("reviewed"))) else "",
+        "review_status": review_status(app.env.metadata.get(pagename, {})),
     }
 
 

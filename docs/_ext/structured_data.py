@@ -1,8 +1,9 @@
 """Describe each page to search engines as schema.org JSON-LD: a MedicalWebPage, and the clinic.
 
-Every page with front matter gets a ``MedicalWebPage`` whose ``lastReviewed`` is its ``reviewed``
-date; the page named by ``structured_data_clinic_page`` also describes ``html_context["clinic"]`` as a
-``MedicalClinic``. JSON-LD script tags are data, not code, so a Content-Security-Policy allows them.
+Every page with front matter gets a ``MedicalWebPage``. Only a page a clinic physiotherapist has signed
+off (front matter ``sign-off: YYYY-MM-DD``) gets ``lastReviewed`` (the sign-off date) and ``reviewedBy``
+(the clinic): a page merely checked against its sources has not been reviewed. The page named by
+``structured_data_clinic_page`` also describes ``html_context["clinic"]`` as a ``MedicalClinic``. JSON-LD script tags are data, not code, so a Content-Security-Policy allows them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import json
 import re
 
 from sphinx.application import Sphinx
+
+from page_metadata import signed_off
 
 # "102C, 8805 Resources Road, Grande Prairie, AB T8V 3A6": street, town, province, postal code.
 CANADIAN_ADDRESS = re.compile(
@@ -50,13 +53,18 @@ def add_json_ld(app: Sphinx, pagename: str, templatename: str, context: dict, do
         return
     page = {"@context": "https://schema.org", "@type": "MedicalWebPage",
             "name": context.get("title", ""), "inLanguage": app.config.language or "en",
-            "lastReviewed": str(meta["reviewed"]), "audience": {"@type": "Patient"}}
+            "audience": {"@type": "Patient"}}
+    clinic = app.config.html_context.get("clinic")  # conf.py's clinic details
+    signoff = signed_off(meta)
+    if signoff:  # checked against sources is not a review: only a physiotherapist's sign-off is
+        page["lastReviewed"] = signoff.isoformat()
+        page["reviewedBy"] = {"@type": "MedicalClinic", "name": clinic["name"]} if clinic else {
+            "@type": "Organization", "name": app.config.project}
     if meta.get("description"):
         page["description"] = str(meta["description"]).strip()
     if context.get("pageurl"):
         page["url"] = context["pageurl"]
     tags = script_tag(page)
-    clinic = app.config.html_context.get("clinic")  # conf.py's clinic details
     if clinic and pagename == app.config.structured_data_clinic_page:
         tags += script_tag(clinic_data(clinic, app.config.html_baseurl))
     context["metatags"] = (context.get("metatags") or "") + tags
