@@ -46,6 +46,7 @@ extensions = [
     "lean_assets",
     "security_headers",
     "versions",
+    "evidence",  # docs/evidence.toml: summaries of findings and the evidence chart
     "bibtex_plugin_cache",  # a quarter of the build was pybtex rescanning installed packages
     "prune_theme_css",  # Furo and sphinx-design rules for components the site never shows
     "minify_static",  # our own CSS and JS, minified in the output only

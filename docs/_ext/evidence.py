@@ -1,0 +1,552 @@
+"""The evidence as data: check docs/evidence.toml and render it as summaries of findings and a chart.
+
+- ``{evidence-summary}`` with ``:condition: <key>`` (or several keys, or ``all``): a summary of
+  findings in the style of GRADE's patient summaries: what was compared, what happened, how sure
+  we are (in words and a small scale that screen readers read as words), and the citation.
+- ``{evidence-chart}``: an inline SVG made at build time (no script, ``currentColor`` only, so it
+  follows dark mode and prints), with an accessible name and a text equivalent in a list.
+
+Citations go through sphinxcontrib-bibtex's own ``cite`` role, so the bibliography and the
+reference links work as they do for hand-written citations. A bad record fails the strict build
+with the file, the line of the record and what to write instead. See README, "Evidence".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
+
+LEVELS = ["very low", "low", "moderate", "high"]  # GRADE's four levels, weakest first
+NOT_RATED = "not rated"
+CERTAINTY_WORDS = {"very low": "Very low", "low": "Low", "moderate": "Moderate", "high": "High",
+                   NOT_RATED: "Not rated"}
+COMPARISONS = {
+    "sham": "Fake needling ({term}`sham <sham needling>`)",
+    "no treatment or usual care": "No treatment, or usual care",
+    "added to other care": "Needling added to other care, compared with that care alone",
+    "another treatment": "Another treatment",
+    "mixed": "A mix of fake needling, no treatment and other treatments",
+}
+DIRECTIONS = {
+    "better": "Needling did better",
+    "no difference": "No clear difference",
+    "worse": "Needling did worse",
+    "unclear": "Unclear or mixed",
+}
+REQUIRED = {
+    "condition": "a condition key from [conditions], or a list of them",
+    "comparison": "one of " + ", ".join(f'"{c}"' for c in COMPARISONS),
+    "outcome": 'what was measured, in plain words, e.g. "Pain"',
+    "time": 'when it was measured, e.g. "Right after treatment", or "Not reported"',
+    "result": 'what happened, direction and size in plain words, e.g. "Pain was a little lower."',
+    "direction": "one of " + ", ".join(f'"{d}"' for d in DIRECTIONS),
+    "certainty": 'one of "high", "moderate", "low", "very low" or "not rated", or a range such as '
+                 '"very low to low"',
+    "source": "a citation key from docs/references.bib",
+}
+OPTIONAL = {
+    "versus": "what exactly the comparison was, in plain words",
+    "certainty-note": "why we are (not) sure, in plain words, e.g. \"One small trial.\"",
+    "clinician": "study detail for clinicians: design, size, effect sizes with 95% CI",
+}
+CONDITION_FIELDS = {"name": 'the plain name shown to readers, e.g. "Neck pain"',
+                    "page": 'the docname of the page that shows it, e.g. "topics/conditions/neck-and-headaches"',
+                    "short": 'a short name for the chart, one or two words, e.g. "Neck"'}
+SCALE_ON, SCALE_PART, SCALE_OFF = "■", "◧", "□"
+
+
+@dataclass
+class Finding:
+    conditions: list[str]
+    comparison: str
+    outcome: str
+    time: str
+    result: str
+    direction: str
+    certainty: str
+    source: str
+    line: int
+    versus: str = ""
+    certainty_note: str = ""
+    clinician: str = ""
+
+    @property
+    def range(self) -> tuple[int, int] | None:
+        """(lowest, highest) level index, 0 = very low; None when not rated."""
+        return certainty_range(self.certainty)
+
+
+@dataclass
+class Condition:
+    key: str
+    name: str
+    page: str
+    line: int
+    short: str = ""
+
+
+@dataclass
+class Evidence:
+    """The evidence file, read and checked once per build."""
+
+    path: Path
+    conditions: dict[str, Condition] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    def for_conditions(self, keys: list[str]) -> list[Finding]:
+        return [f for f in self.findings if set(f.conditions) & set(keys)]
+
+
+def certainty_range(value: str) -> tuple[int, int] | None:
+    if value == NOT_RATED:
+        return None
+    low, _, high = value.partition(" to ")
+    return LEVELS.index(low), LEVELS.index(high or low)
+
+
+def valid_certainty(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    if value in CERTAINTY_WORDS:
+        return True
+    low, sep, high = value.partition(" to ")
+    return bool(sep) and low in LEVELS and high in LEVELS and LEVELS.index(low) < LEVELS.index(high)
+
+
+def record_lines(text: str) -> tuple[list[tuple[int, dict[str, int]]], dict[str, int]]:
+    """The line of each [[finding]] and of its fields, and the line of each [conditions.<key>]."""
+    findings: list[tuple[int, dict[str, int]]] = []
+    conditions: dict[str, int] = {}
+    current: dict[str, int] | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped == "[[finding]]":
+            current = {}
+            findings.append((number, current))
+        elif stripped.startswith("[conditions."):
+            conditions[stripped[len("[conditions."):].rstrip("]").strip().strip('"')] = number
+            current = None
+        elif stripped.startswith("["):
+            current = None
+        elif current is not None and "=" in stripped and not stripped.startswith("#"):
+            current.setdefault(stripped.split("=", 1)[0].strip().strip('"'), number)
+    return findings, conditions
+
+
+def read_evidence(path: Path, docnames: set[str], bib_keys: set[str]) -> Evidence:
+    """Parse and check the file; every problem is kept with its line, for a warning."""
+    evidence = Evidence(path)
+    problem = lambda line, message: evidence.problems.append((line, message))  # noqa: E731
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except OSError as error:
+        problem(1, f"could not be read ({error})")
+        return evidence
+    except tomllib.TOMLDecodeError as error:
+        problem(getattr(error, "lineno", 1), f"is not valid TOML ({error}); fix the syntax")
+        return evidence
+    finding_lines, condition_lines = record_lines(text)
+
+    for key in sorted(set(data) - {"conditions", "finding"}):
+        problem(1, f"unknown table {key!r}; the file has [conditions.<key>] tables and [[finding]] records")
+    for key, table in data.get("conditions", {}).items():
+        line = condition_lines.get(key, 1)
+        if not isinstance(table, dict):
+            problem(line, f"condition {key!r} must be a table: [conditions.{key}] with name and page")
+            continue
+        for name in sorted(set(table) - set(CONDITION_FIELDS)):
+            problem(line, f"condition {key!r}: unknown field {name!r}; a condition has "
+                          + ", ".join(f"{n} ({how})" for n, how in CONDITION_FIELDS.items()))
+        missing = [name for name in CONDITION_FIELDS if not str(table.get(name, "")).strip()]
+        for name in missing:
+            problem(line, f"condition {key!r}: missing {name!r}; write {name} = {CONDITION_FIELDS[name]}")
+        page = str(table.get("page", "")).strip().strip("/")
+        if page and page not in docnames:
+            problem(line, f"condition {key!r}: page {page!r} is not a page of the site; write the docname "
+                          "of the page that shows this condition (its path under docs/ without .md)")
+        if not missing:
+            evidence.conditions[key] = Condition(key, str(table["name"]).strip(), page, line,
+                                                 str(table["short"]).strip())
+
+    records = data.get("finding", [])
+    for index, record in enumerate(records if isinstance(records, list) else []):
+        line, fields = finding_lines[index] if index < len(finding_lines) else (1, {})
+        at = lambda name: fields.get(name, line)  # noqa: E731
+        ok = True
+
+        def bad(name: str, message: str) -> None:
+            nonlocal ok
+            ok = False
+            problem(at(name), f"finding: {message}")
+
+        for name in sorted(set(record) - set(REQUIRED) - set(OPTIONAL)):
+            bad(name, f"unknown field {name!r}; allowed fields are "
+                      f"{', '.join(sorted(set(REQUIRED) | set(OPTIONAL)))} (check the spelling)")
+        for name, how in REQUIRED.items():
+            if name not in record or (isinstance(record[name], str) and not record[name].strip()):
+                bad(name, f"missing {name!r}; write {name} = {how}")
+        for name in (set(REQUIRED) | set(OPTIONAL)) - {"condition"}:
+            if name in record and not isinstance(record[name], str):
+                bad(name, f"{name!r} must be a quoted string")
+        keys = record.get("condition", [])
+        keys = [keys] if isinstance(keys, str) else keys
+        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            bad("condition", "'condition' must be a key or a list of keys")
+            keys = []
+        for key in keys:
+            if key not in evidence.conditions:
+                bad("condition", f"unknown condition {key!r}; use one of "
+                                 f"{', '.join(evidence.conditions) or 'the keys of [conditions]'}, "
+                                 f"or add [conditions.{key}] with its name and page")
+        if "comparison" in record and record["comparison"] not in COMPARISONS:
+            bad("comparison", f"unknown comparison {record['comparison']!r}; write {REQUIRED['comparison']}")
+        if "direction" in record and record["direction"] not in DIRECTIONS:
+            bad("direction", f"unknown direction {record['direction']!r}; write {REQUIRED['direction']}")
+        if "certainty" in record and not valid_certainty(record["certainty"]):
+            bad("certainty", f"unknown certainty {record['certainty']!r}; write {REQUIRED['certainty']} "
+                             "(as the source rated it; \"not rated\" when the notes give no rating)")
+        if isinstance(record.get("source"), str) and record["source"].strip() and record["source"] not in bib_keys:
+            bad("source", f"unknown citation key {record['source']!r}; cite a key of docs/references.bib")
+        if ok:
+            evidence.findings.append(Finding(
+                conditions=keys, comparison=record["comparison"], outcome=record["outcome"].strip(),
+                time=record["time"].strip(), result=record["result"].strip(), direction=record["direction"],
+                certainty=record["certainty"], source=record["source"], line=line,
+                versus=record.get("versus", "").strip(), certainty_note=record.get("certainty-note", "").strip(),
+                clinician=record.get("clinician", "").strip()))
+    return evidence
+
+
+# -- nodes --------------------------------------------------------------------------------------
+
+class evidence_block(nodes.General, nodes.Element):
+    """A <div> with data attributes (docutils' container cannot carry them)."""
+
+
+class certainty_scale(nodes.Inline, nodes.Element):
+    """Four squares, filled to the level; read by screen readers as its label."""
+
+
+class evidence_svg(nodes.General, nodes.Element):
+    """The chart's SVG markup, made at build time."""
+
+
+def visit_evidence_block(self, node: evidence_block) -> None:
+    attributes = {f"data-{name}": value for name, value in node.get("data", {}).items()}
+    self.body.append(self.starttag(node, "div", **attributes))
+
+
+def depart_evidence_block(self, node: evidence_block) -> None:
+    self.body.append("</div>\n")
+
+
+def visit_certainty_scale(self, node: certainty_scale) -> None:
+    self.body.append(f'<span class="certainty-scale" role="img" aria-label="{html.escape(node["label"])}">'
+                     f'{node["squares"]}</span>')
+    raise nodes.SkipNode
+
+
+def visit_evidence_svg(self, node: evidence_svg) -> None:
+    self.body.append(node["svg"])
+    raise nodes.SkipNode
+
+
+def skip(self, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+def visit_plain(self, node: nodes.Element) -> None:
+    pass
+
+
+def scale_node(certainty: str) -> certainty_scale:
+    span = certainty_range(certainty)
+    if span is None:
+        squares, label = SCALE_OFF * 4, "not rated"
+    else:
+        low, high = span
+        squares = "".join(SCALE_ON if i <= low else SCALE_PART if i <= high else SCALE_OFF for i in range(4))
+        label = f"{low + 1} of 4" if low == high else f"{low + 1} to {high + 1} of 4"
+    return certainty_scale(squares=squares, label=label)
+
+
+def certainty_words(certainty: str) -> str:
+    low, _, high = certainty.partition(" to ")
+    return CERTAINTY_WORDS[low] + (f" to {high}" if high else "")
+
+
+def strip_markup(text: str) -> str:
+    """Plain text of MyST inline roles such as {term}`words <target>`, for the SVG."""
+    return re.sub(r"\{[a-z:]+\}`([^`<]*?)\s*(?:<[^`]*>)?`", r"\1", text)
+
+
+# -- directives ---------------------------------------------------------------------------------
+
+class EvidenceDirective(SphinxDirective):
+    has_content = False
+
+    @property
+    def evidence(self) -> Evidence:
+        return self.env.evidence_file_data
+
+    def inline(self, text: str) -> list[nodes.Node]:
+        """MyST inline markup (terms, citations) as nodes, through the real roles."""
+        parsed, messages = self.state.inline_text(text, self.lineno)
+        return [*parsed, *messages]
+
+    def para(self, text: str, classes: list[str]) -> nodes.paragraph:
+        return nodes.paragraph("", "", *self.inline(text), classes=classes)
+
+    def keys(self, value: str) -> list[str] | None:
+        evidence = self.evidence
+        if value.strip() == "all":
+            return [k for k in evidence.conditions if evidence.for_conditions([k])]
+        keys = [k.strip() for k in value.replace(",", " ").split() if k.strip()]
+        unknown = [k for k in keys if k not in evidence.conditions]
+        if unknown or not keys:
+            logger.warning("%s: unknown condition %s; use one of %s, or all", self.name,
+                           ", ".join(repr(k) for k in unknown) or "(none given)",
+                           ", ".join(evidence.conditions), location=self.get_location(), type="evidence")
+            return None
+        return keys
+
+
+class EvidenceSummary(EvidenceDirective):
+    """A summary of findings for one condition or several."""
+
+    option_spec = {"condition": directives.unchanged_required, "clinician": lambda v: directives.choice(
+        v, ("yes", "no"))}
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(self.evidence.path))
+        keys = self.keys(self.options.get("condition", ""))
+        if keys is None:
+            return []
+        result: list[nodes.Node] = []
+        for key in keys:
+            result.append(self.summary(key))
+        if self.options.get("clinician", "yes") == "yes":
+            dropdown = self.clinician_dropdown(keys)
+            if dropdown:
+                result.extend(dropdown)
+        return result
+
+    def summary(self, key: str) -> evidence_block:
+        condition = self.evidence.conditions[key]
+        block = evidence_block(classes=["evidence-summary"], data={"condition": key}, ids=[f"evidence-{key}"])
+        block += nodes.paragraph("", f"Summary of findings: {condition.name}", classes=["evidence-summary-title"])
+        findings = [f for f in self.evidence.findings if key in f.conditions]
+        if not findings:
+            block += nodes.paragraph("", "We have no study of this yet.", classes=["evidence-none"])
+            return block
+        items = nodes.bullet_list(classes=["evidence-findings"])
+        for finding in findings:
+            item = nodes.list_item(classes=["evidence-finding", f"evidence-{finding.direction.replace(' ', '-')}"])
+            item += self.para(f"**{finding.outcome}** · {finding.time}" if finding.time != "Not reported"
+                              else f"**{finding.outcome}**", ["evidence-outcome"])
+            rows = nodes.definition_list(classes=["evidence-facts"])
+            rows += self.row("Compared with", finding.versus or COMPARISONS[finding.comparison])
+            rows += self.row("What happened", f"{finding.result} {{cite:p}}`{finding.source}`",
+                             prefix=[nodes.strong("", DIRECTIONS[finding.direction] + ": ")])
+            sure = nodes.definition_list_item("", nodes.term("", "How sure we are"))
+            words = nodes.paragraph("", "", scale_node(finding.certainty), nodes.Text(" "),
+                                    nodes.strong("", certainty_words(finding.certainty) + "."))
+            if finding.certainty_note:
+                words += nodes.Text(" ")
+                words.extend(self.inline(finding.certainty_note))
+            sure += nodes.definition("", words)
+            rows += sure
+            item += rows
+            items += item
+        block += items
+        return block
+
+    def row(self, label: str, text: str, prefix: list[nodes.Node] | None = None) -> nodes.definition_list_item:
+        para = nodes.paragraph("", "", *(prefix or []), *self.inline(text))
+        return nodes.definition_list_item("", nodes.term("", label), nodes.definition("", para))
+
+    def clinician_dropdown(self, keys: list[str]) -> list[nodes.Node]:
+        lines = [f"- {{cite:t}}`{f.source}` ({self.evidence.conditions[f.conditions[0]].name.lower()}, "
+                 f"{f.comparison}): {f.clinician}"
+                 for f in self.evidence.for_conditions(keys) if f.clinician]
+        if not lines:
+            return []
+        source = [":::{dropdown} For clinicians", ":class-container: for-clinicians",
+                  "Study detail behind the summary above, from the site's evidence file:", "", *lines, ":::"]
+        container = nodes.container()
+        self.state.nested_parse(StringList(source, source=self.get_source_info()[0]), self.content_offset,
+                                container)
+        return container.children
+
+
+class EvidenceChart(EvidenceDirective):
+    """How sure the research is, per condition: one mark per finding, by its certainty."""
+
+    option_spec = {"condition": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(self.evidence.path))
+        keys = self.keys(self.options.get("condition") or "all")
+        if keys is None:
+            return []
+        serial = self.env.new_serialno("evidence-chart")
+        chart_id = f"evidence-chart-{serial}"
+        block = evidence_block(classes=["evidence-chart"], data={}, ids=[chart_id])
+        block += evidence_svg(svg=chart_svg(self.evidence, keys, chart_id))
+        block += nodes.paragraph("", "The chart in words:", classes=["evidence-chart-words-title"],
+                                 ids=[f"{chart_id}-words"])
+        words = nodes.bullet_list(classes=["evidence-chart-words"])
+        for key in keys:
+            words += nodes.list_item("", self.para(chart_sentence(self.evidence, key), []))
+        block += words
+        return [block]
+
+
+def counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def chart_sentence(evidence: Evidence, key: str) -> str:
+    """One condition's row of the chart, in words, with a link to its page."""
+    condition = evidence.conditions[key]
+    findings = evidence.for_conditions([key])
+    by_level: dict[str, int] = {}
+    for finding in findings:
+        by_level[finding.certainty] = by_level.get(finding.certainty, 0) + 1
+    strongest_first = sorted(by_level, key=lambda level: -sum(certainty_range(level) or (-1, -1)))
+    sure = ", ".join(f"{by_level[level]} {level}" for level in strongest_first)
+    better = sum(f.direction == "better" for f in findings)
+    return (f"{{doc}}`{condition.name} </{condition.page}>`: {counted(len(findings), 'finding', 'findings')}. "
+            f"How sure: {sure}. Needling did better in {better}.")
+
+
+# -- the chart ------------------------------------------------------------------------------------
+
+COLUMNS = [NOT_RATED, *LEVELS]
+LABEL_W, COL_W, ROW_H, TOP, MARK, PER_LINE = 92, 72, 30, 40, 11, 5
+
+
+def mark(direction: str, x: float, y: float) -> str:
+    r = 4
+    if direction == "better":
+        return f'<circle cx="{x:.0f}" cy="{y:.0f}" r="{r}"/>'
+    if direction == "no difference":
+        return f'<circle cx="{x:.0f}" cy="{y:.0f}" r="{r}" fill="none"/>'
+    if direction == "worse":
+        return f'<path d="M{x - r:.0f} {y - r + 1:.0f}h{2 * r}l-{r} {2 * r - 1}z"/>'
+    return f'<path d="M{x:.0f} {y - r - 1:.0f}l{r + 1} {r + 1}-{r + 1} {r + 1}-{r + 1}-{r + 1}z" fill="none"/>'
+
+
+def column_x(column: int, place: int = 0) -> float:
+    return LABEL_W + COL_W * column + 10 + place * MARK
+
+
+def row_marks(findings: list[Finding], y: float) -> list[str]:
+    """Single-level findings on the row's upper line, ranges on its lower line with a dashed line
+    to their highest level, so that no line crosses a mark."""
+    singles: dict[int, list[Finding]] = {}
+    ranges: dict[tuple[int, int], list[Finding]] = {}
+    for finding in findings:
+        span = finding.range
+        if span is None or span[0] == span[1]:
+            singles.setdefault(0 if span is None else span[0] + 1, []).append(finding)
+        else:
+            ranges.setdefault(span, []).append(finding)
+    out = []
+    single_y = y - 5.5 if ranges else y
+    for column, group in sorted(singles.items()):
+        lines = (len(group) - 1) // PER_LINE + 1
+        for n, finding in enumerate(group):
+            line, place = divmod(n, PER_LINE)
+            out.append(mark(finding.direction, column_x(column, place), single_y + (line - (lines - 1) / 2) * 11))
+    places: dict[int, int] = {}
+    for (low, high), group in sorted(ranges.items()):
+        for finding in group:
+            place = places.get(low + 1, 0)
+            places[low + 1] = place + 1
+            out.append(mark(finding.direction, column_x(low + 1, place), y + 5.5))
+        out.append(f'<path d="M{column_x(low + 1, places[low + 1] - 1) + 5:.0f} {y + 5.5:.1f}'
+                   f'H{column_x(high + 1):.0f}" stroke-dasharray="3 2" stroke-width="1"/>'
+                   f'<path d="M{column_x(high + 1):.0f} {y + 1.5:.1f}v8" stroke-width="1.4"/>')
+    return out
+
+
+def chart_svg(evidence: Evidence, keys: list[str], chart_id: str) -> str:
+    width = LABEL_W + COL_W * len(COLUMNS)
+    legend_y = TOP + ROW_H * len(keys) + 22
+    height = legend_y + 22
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+           f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-words" class="evidence-chart-svg" '
+           'fill="currentColor" stroke="currentColor" font-size="12">',
+           f'<title id="{chart_id}-title">How sure the research is for each problem. Each mark is one '
+           'finding, placed by how sure we are.</title>',
+           '<g stroke="none" text-anchor="middle" font-weight="bold">']
+    for i, column in enumerate(COLUMNS):
+        out.append(f'<text x="{LABEL_W + COL_W * i + COL_W / 2:.0f}" y="{TOP - 12}">{CERTAINTY_WORDS[column]}</text>')
+    out.append(f'<text x="{LABEL_W + COL_W * 3:.0f}" y="12" font-weight="normal">less sure → more sure</text>')
+    out.append('</g><g stroke-opacity=".35">')
+    out.extend(f'<path d="M0 {TOP + ROW_H * i - 5}H{width}"/>' for i in range(len(keys) + 1))
+    out.append("</g>")
+    for row, key in enumerate(keys):
+        y = TOP + ROW_H * row + ROW_H / 2 - 5
+        name = html.escape(strip_markup(evidence.conditions[key].short))
+        out.append(f'<text x="0" y="{y + 4:.0f}" stroke="none">{name}</text><g stroke-width="1.5">')
+        out.extend(row_marks(evidence.for_conditions([key]), y))
+        out.append("</g>")
+    legend = [("better", "did better"), ("no difference", "no clear difference"),
+              ("worse", "did worse"), ("unclear", "unclear")]
+    out.append('<g stroke-width="1.5">')
+    x = 0
+    for direction, words in legend:
+        out.append(mark(direction, x + 5, legend_y - 4))
+        out.append(f'<text x="{x + 13}" y="{legend_y}" stroke="none">{words}</text>')
+        x += 24 + 6.4 * len(words)
+    out.append(f'<text x="0" y="{legend_y + 18}" stroke="none">Dashes: a rating given as a range.</text>')
+    out.append("</g></svg>")
+    return "".join(out)
+
+
+# -- events -------------------------------------------------------------------------------------
+
+def load(app: Sphinx, env, docnames) -> None:
+    """Read and check the file before pages are read; every problem is a warning with its line."""
+    path = Path(app.srcdir, app.config.evidence_file)
+    bib_keys = set(env.get_domain("cite").bibdata.data.entries.keys())
+    # On the environment (read afresh before every build), so that directives in any process see it.
+    env.evidence_file_data = read_evidence(path, set(env.found_docs), bib_keys)
+    for line, message in env.evidence_file_data.problems:
+        logger.warning("%s", message, location=f"{path}:{line}", type="evidence")
+
+
+def css_only_where_used(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if "css_files" in context and 'class="evidence-' not in context.get("body", ""):
+        context["css_files"] = [css for css in context["css_files"]
+                                if Path(getattr(css, "filename", str(css))).name != "evidence.css"]
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("evidence_file", "evidence.toml", "env", types=[str])
+    app.add_node(evidence_block, html=(visit_evidence_block, depart_evidence_block),
+                 latex=(visit_plain, visit_plain), text=(visit_plain, visit_plain))
+    app.add_node(certainty_scale, html=(visit_certainty_scale, None), latex=(skip, None), text=(skip, None))
+    app.add_node(evidence_svg, html=(visit_evidence_svg, None), latex=(skip, None), text=(skip, None))
+    app.add_directive("evidence-summary", EvidenceSummary)
+    app.add_directive("evidence-chart", EvidenceChart)
+    app.connect("env-before-read-docs", load)
+    app.add_css_file("evidence.css")
+    app.connect("html-page-context", css_only_where_used)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

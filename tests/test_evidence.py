@@ -1,0 +1,136 @@
+"""The evidence file (docs/evidence.toml) and its directives, on a tiny project and on the real site.
+
+Bad records fail the strict build with the file, the line of the record and what to write; good
+ones render as summaries of findings and a chart whose citations resolve through sphinxcontrib-bibtex.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import write_tiny_project
+
+BIB = textwrap.dedent("""\
+    @article{known2020,
+      author = {Known, Ann},
+      title = {A known study},
+      journal = {J Test},
+      year = {2020},
+    }
+""")
+CONDITIONS = textwrap.dedent("""\
+    [conditions.neck]
+    name = "Neck pain"
+    short = "Neck"
+    page = "neck"
+""")
+FINDING = textwrap.dedent("""\
+    [[finding]]
+    condition = "neck"
+    comparison = "sham"
+    outcome = "Pain"
+    time = "Short term"
+    result = "Pain was lower."
+    direction = "better"
+    certainty = "low"
+    source = "known2020"
+    clinician = "MD −1.5 (95% CI −2.0 to −1.0)."
+""")
+NECK_PAGE = "# Neck\n\n:::{evidence-summary}\n:condition: neck\n:::\n"
+INDEX_PAGE = ("# Home\n\n:::{evidence-chart}\n:::\n\n```{toctree}\nneck\n```\n\n"
+              "```{bibliography}\n```\n\n```{glossary}\nSham needling\n   Fake needling.\n```\n")
+
+
+@pytest.fixture
+def build_evidence(make_app, tmp_path):
+    """Build a tiny project with the given evidence file; return (app, warnings)."""
+
+    def build(evidence: str, pages: dict[str, str] | None = None):
+        pages = {"index": INDEX_PAGE, "neck": NECK_PAGE, **(pages or {})}
+        src = write_tiny_project(tmp_path / "src", ["myst_parser", "sphinx_design", "sphinxcontrib.bibtex",
+                                                    "evidence"], pages,
+                                 'bibtex_bibfiles = ["refs.bib"]\nnitpicky = True\n'
+                                 'myst_enable_extensions = ["colon_fence"]\n',
+                                 files={"refs.bib": BIB, "evidence.toml": evidence})
+        app = make_app("html", srcdir=src)
+        app.build()
+        return app, app.warning.getvalue()
+
+    return build
+
+
+def test_good_evidence_renders_a_summary_and_a_chart(build_evidence):
+    app, warnings = build_evidence(CONDITIONS + "\n" + FINDING)
+    assert warnings == ""
+    neck = BeautifulSoup((app.outdir / "neck.html").read_text(encoding="utf-8"), "lxml")
+    summary = neck.select_one(".evidence-summary")
+    assert summary["data-condition"] == "neck"
+    text = summary.get_text(" ", strip=True)
+    for words in ("Fake needling", "Pain was lower.", "Needling did better", "Low"):
+        assert words in text
+    scale = summary.select_one(".certainty-scale[role=img]")
+    assert scale["aria-label"] == "2 of 4" and scale.get_text() == "■■□□"
+    citation = summary.select_one(".bibtex-citation a")  # resolved by sphinxcontrib-bibtex
+    page, _, target = citation["href"].partition("#")
+    entry = BeautifulSoup((app.outdir / page).read_text(encoding="utf-8"), "lxml").find(id=target)
+    assert "A known study" in entry.find_parent(["dd", "div", "li"]).get_text()
+    clinicians = neck.select_one(".for-clinicians")
+    assert "95% CI −2.0 to −1.0" in clinicians.get_text() and clinicians.select_one(".bibtex-citation a")
+    home = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "lxml")
+    svg = home.select_one(".evidence-chart svg[role=img]")
+    assert home.find(id=svg["aria-labelledby"]).get_text().startswith("How sure the research is")
+    words = home.find(id=svg["aria-describedby"]).find_next("ul").get_text(" ", strip=True)
+    assert "Neck pain : 1 finding. How sure: 1 low. Needling did better in 1." in words
+    assert "evidence.css" in (app.outdir / "neck.html").read_text(encoding="utf-8")
+
+
+def test_pages_without_evidence_do_not_load_its_stylesheet(build_evidence):
+    app, _ = build_evidence(CONDITIONS + "\n" + FINDING, {"other": "# Other\n\nText.\n",
+                                                        "index": INDEX_PAGE.replace("neck\n```", "neck\nother\n```")})
+    assert "evidence.css" not in (app.outdir / "other.html").read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+@pytest.mark.parametrize(
+    ("change", "needle", "expected"),
+    [
+        (('source = "known2020"', 'source = "unknown1999"'), 'source = "unknown1999"',
+         "unknown citation key 'unknown1999'; cite a key of docs/references.bib"),
+        (('condition = "neck"', 'condition = "knee"'), 'condition = "knee"',
+         "unknown condition 'knee'; use one of neck, or add [conditions.knee]"),
+        (('certainty = "low"\n', ''), "[[finding]]", "missing 'certainty'; write certainty = one of"),
+        (('certainty = "low"', 'certainty = "lowish"'), 'certainty = "lowish"', "unknown certainty 'lowish'"),
+        (('certainty = "low"', 'certainty = "low to very low"'), 'certainty = "low to very low"',
+         "unknown certainty 'low to very low'"),
+        (('outcome = "Pain"', 'outcome = "Pain"\neffect = "big"'), 'effect = "big"',
+         "unknown field 'effect'; allowed fields are"),
+        (('comparison = "sham"', 'comparison = "placebo"'), 'comparison = "placebo"',
+         "unknown comparison 'placebo'; write one of \"sham\""),
+        (('direction = "better"', 'direction = "up"'), 'direction = "up"', "unknown direction 'up'"),
+        (('page = "neck"', 'page = "nekc"'), "[conditions.neck]",
+         "condition 'neck': page 'nekc' is not a page of the site"),
+        (('name = "Neck pain"\n', ''), "[conditions.neck]", "condition 'neck': missing 'name'"),
+    ],
+)
+def test_bad_record_fails_with_file_line_and_fix(build_evidence, change, needle, expected):
+    evidence = (CONDITIONS + "\n" + FINDING).replace(*change)
+    _, warnings = build_evidence(evidence)
+    assert f"evidence.toml:{line_of(evidence, needle)}: WARNING: " in warnings, warnings
+    assert expected in warnings, warnings
+    assert "Traceback" not in warnings
+
+
+def test_bad_toml_and_unknown_condition_in_a_directive(build_evidence):
+    _, warnings = build_evidence(CONDITIONS + "\n[[finding]\n")
+    assert "evidence.toml:" in warnings and "is not valid TOML" in warnings
+    _, warnings = build_evidence(CONDITIONS + "\n" + FINDING,
+                                 {"neck": NECK_PAGE.replace(":condition: neck", ":condition: nekc")})
+    assert re.search(r"neck\.md:\d+: WARNING: evidence-summary: unknown condition 'nekc'; use one of neck",
+                     warnings), warnings
