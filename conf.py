@@ -41,6 +41,8 @@ extensions = [
     "structured_data",
     "print_footer",
     "handouts",
+    "page_feedback",  # "Was this page helpful? / Report a problem" by the reader's own email
+    "listen",  # "Listen to this page" with the browser's own speech synthesis
     "section_search",  # the search page's own index, one document per section
     "glossary_headwords",  # one headword per glossary entry; other term lines "Also called" or hidden
     "lean_assets",
