@@ -4,7 +4,8 @@
 PYTHON      ?= python3
 VENV        := .venv
 BIN         := $(VENV)/bin
-SPHINXOPTS  ?= -n -W --keep-going
+SPHINXOPTS  ?=# more sphinx-build options (e.g. -j auto); the strict flags are in tools/shared.py
+BUILD_SITE  := $(BIN)/python -m tools.shared build  # the one strict build: BUILD_SITE <builder> <outdir>
 SOURCEDIR   := docs
 BUILDDIR    := _build
 CHROMIUM    := /usr/bin/chromium
@@ -21,11 +22,11 @@ help: ## List the targets
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'  # editable: tools/ is imported from this tree
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet '.[dev,test]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,test]'
 	touch $@
 
 # Debian packages the browser, header and HTML tests use (root installs them on first use).
@@ -36,45 +37,46 @@ $(NPM):  # make bench installs Lighthouse with it
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
 
 html: $(VENV)/.installed ## Build the site strictly into _build/html (incremental)
-	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/html
+	$(BUILD_SITE) html $(BUILDDIR)/html $(SPHINXOPTS)
 
 serve: $(VENV)/.installed ## Serve the site on http://127.0.0.1:8000 with live reload
-	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 $(SPHINXOPTS) -c . --watch conf.py $(SOURCEDIR) $(BUILDDIR)/html
+	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 $$($(BIN)/python -m tools.shared flags) $(SPHINXOPTS) \
+		-c . --watch conf.py --watch tools $(SOURCEDIR) $(BUILDDIR)/html
 
 test: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(JAVA) ## Run the whole test suite (builds the site once)
 	$(BIN)/python -m pytest
 
 handouts: $(VENV)/.installed-test $(CHROMIUM) html ## Print the handout pages to PDF in _build/handouts, then list them in the site
-	$(BIN)/python tools/make_handouts.py $(BUILDDIR)/html $(BUILDDIR)/handouts
-	$(BIN)/sphinx-build -b html $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/html
+	$(BIN)/python -m tools.make_handouts $(BUILDDIR)/html $(BUILDDIR)/handouts
+	$(BUILD_SITE) html $(BUILDDIR)/html $(SPHINXOPTS)
 
 .PHONY: anchors-lock anchors-check site-image
 anchors-lock: html ## Add the site's new pages and section ids to docs/anchors.lock (never removes any)
-	$(BIN)/python tools/anchors_lock.py update $(BUILDDIR)/html
+	$(BIN)/python -m tools.anchors_lock update $(BUILDDIR)/html
 
 anchors-check: html ## Fail if a page or id in docs/anchors.lock no longer works (no redirect)
-	$(BIN)/python tools/anchors_lock.py check $(BUILDDIR)/html
+	$(BIN)/python -m tools.anchors_lock check $(BUILDDIR)/html
 
 site-image: $(VENV)/.installed ## Redraw docs/_static/site-preview.png, the link-preview image
-	$(BIN)/python tools/make_site_image.py
+	$(BIN)/python -m tools.make_site_image
 
 .PHONY: versions versions-bench
 versions: $(VENV)/.installed ## Build every release in docs/versions.toml plus dev into _build/site (cached)
-	$(BIN)/python tools/build_versions.py --out $(BUILDDIR)/site --cache $(BUILDDIR)/cache
+	$(BIN)/python -m tools.build_versions --out $(BUILDDIR)/site --cache $(BUILDDIR)/cache
 
 versions-bench: $(VENV)/.installed ## Time make versions from a fresh clone, cold and cached (median of 3)
-	$(BIN)/python tools/bench_versions.py
+	$(BIN)/python -m tools.bench_versions
 
 .PHONY: bench
 bench: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(NPM) ## Time builds and tests, weigh pages, run Lighthouse (BENCHOPTS=--skip-tests)
-	$(BIN)/python tools/bench.py $(BENCHOPTS)
+	$(BIN)/python -m tools.bench $(BENCHOPTS)
 
 .PHONY: search-bench
 search-bench: $(VENV)/.installed-test $(CHROMIUM) ## Rank, time and weigh the search (SEARCHOPTS="--engine both --queries FILE")
-	$(BIN)/python tools/search_bench.py $(SEARCHOPTS)
+	$(BIN)/python -m tools.search_bench $(SEARCHOPTS)
 
 linkcheck: $(VENV)/.installed ## Check every external link
-	$(BIN)/sphinx-build -b linkcheck $(SPHINXOPTS) -c . $(SOURCEDIR) $(BUILDDIR)/linkcheck
+	$(BUILD_SITE) linkcheck $(BUILDDIR)/linkcheck $(SPHINXOPTS)
 
 clean: ## Remove build output (keeps .venv)
 	rm -rf $(BUILDDIR)

@@ -1,10 +1,10 @@
 """Sphinx configuration for the dry needling (IMS) patient knowledge base."""
 
-import os
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent / "docs" / "_ext"))
+from tools import shared  # the toolchain's shared paths, base URL and dates (README, "Toolchain")
+
+shared.use_local_extensions(Path(__file__).parent)  # docs/_ext
 
 # -- Project information ------------------------------------------------------
 project = "Dry needling (IMS) patient resources"
@@ -107,8 +107,8 @@ html_theme_options = {
 }
 
 # -- Deep links, link previews and search engines (README, "Deep links") ------
-# Assumed public address; per-version builds override it with -D html_baseurl=...
-html_baseurl = os.environ.get("SITE_BASEURL", "https://hillstar.ca/dry-needling/")
+# SITE_BASEURL, or the assumed public address; per-version builds override it with -D html_baseurl=...
+html_baseurl = shared.site_baseurl()
 ogp_image = "_static/site-preview.png"  # drawn by tools/make_site_image.py
 ogp_image_alt = "Dry needling (IMS): plain answers for patients, from a physiotherapy clinic in Grande Prairie"
 ogp_social_cards = {"enable": False}  # no generated cards: we ship our own image

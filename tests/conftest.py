@@ -1,37 +1,33 @@
-"""Shared fixtures: the real site is built once per test session, then read or browsed."""
+"""Shared fixtures: the real site is built once per test session, then read or browsed; small
+projects are built in-process by one factory, `small_project`."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import subprocess
-import sys
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
-pytest_plugins = "sphinx.testing.fixtures"
+from tools import shared
+from tools.browser import launch
+from tools.browser import serve as serve_folder
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+shared.use_local_extensions()  # the small projects load our extensions from docs/_ext
 
-from tools.browser import launch  # noqa: E402
-from tools.browser import serve as serve_folder  # noqa: E402
-
-DOCS = ROOT / "docs"
-SITE_MAP = Path(__file__).parent / "site-map.tsv"
+BROWSER_FIXTURES = {"browser", "page"}  # every test that launches Chromium uses one of these
 
 
-def site_map() -> list[tuple[str, str, str]]:
-    """(path, title, what it covers) for every page of the site map."""
-    rows = []
-    for line in SITE_MAP.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            path, title, covers = line.split("\t")
-            rows.append((path, title, covers))
-    return rows
+def pytest_collection_modifyitems(items) -> None:
+    """Mark every test that drives Chromium `browser` (`make test-fast` leaves them out)."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
 
 
 @dataclass
@@ -50,33 +46,76 @@ class BuiltSite:
         return hash(self.out)
 
 
-def sphinx_build(src: Path, out: Path, *extra: str, confdir: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run the strict build the Makefile runs, capturing warnings."""
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-q",
-           "-c", str(confdir), *extra, str(src), str(out)]
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-
-
-def write_tiny_project(src: Path, extensions: list[str], pages: dict[str, str], conf: str = "",
-                       files: dict[str, str] | None = None) -> Path:
-    """A small Sphinx project in `src` that can load our local extensions, for Sphinx's `make_app`."""
-    for name, text in {**(files or {}), **{f"{doc}.md": body for doc, body in pages.items()}}.items():
-        (src / name).parent.mkdir(parents=True, exist_ok=True)
-        (src / name).write_text(text, encoding="utf-8")
-    (src / "conf.py").write_text(f"import sys\nsys.path.insert(0, {str(DOCS / '_ext')!r})\n"
-                                 f"extensions = {extensions!r}\n{conf}", encoding="utf-8")
-    return src
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> BuiltSite:
-    """The real site, built strictly once for the whole session."""
+    """The real site, built strictly once for the whole session (in its own process, like `make html`)."""
     out = tmp_path_factory.mktemp("site")
-    result = sphinx_build(DOCS, out, "-d", str(out / ".doctrees"))
+    result = subprocess.run(shared.sphinx_command(out, "-q", "-d", str(out / ".doctrees")),
+                            capture_output=True, text=True, cwd=shared.ROOT, check=False)
     if result.returncode != 0:
         pytest.fail(f"the site did not build:\n{result.stderr}")
     return BuiltSite(out=out, warnings=result.stderr)
 
+
+# -- Small projects ---------------------------------------------------------------------------
+
+class SmallProject:
+    """A small Sphinx project, built in-process by Sphinx's own test application (sphinx-design's model).
+
+    `conf` becomes its conf.py (`name = repr(value)` per line); `pages` are {docname: MyST text};
+    `files` are any other files by path (text or bytes). `build()` asserts a build without warnings
+    unless told `clean=False`; then read `warnings`, `out`, `html(page)` or `app.env`.
+    """
+
+    def __init__(self, src: Path, pages: dict[str, str], conf: dict, files: dict[str, str | bytes]):
+        self.src, self.app = src, None
+        src.mkdir(parents=True, exist_ok=True)
+        (src / "conf.py").write_text("".join(f"{name} = {value!r}\n" for name, value in conf.items()),
+                                     encoding="utf-8")
+        for name, content in {**files, **{f"{doc}.md": text for doc, text in pages.items()}}.items():
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                (src / name).write_bytes(content)
+            else:
+                (src / name).write_text(content, encoding="utf-8")
+
+    def build(self, clean: bool = True, **overrides) -> SmallProject:
+        self.app = SphinxTestApp("html", srcdir=self.src, confoverrides=overrides, status=StringIO(),
+                                 warning=StringIO())
+        try:
+            self.app.build()
+        finally:
+            self.app.cleanup()  # Sphinx's and docutils' global registries, for the next project
+        if clean:
+            assert self.warnings == "", self.warnings
+        return self
+
+    @property
+    def warnings(self) -> str:
+        return self.app.warning.getvalue()
+
+    @property
+    def out(self) -> Path:
+        return Path(self.app.outdir)
+
+    def html(self, page: str) -> str:
+        return (self.out / f"{page}.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def small_project(tmp_path_factory):
+    """small_project(pages, extensions, files={...}, **conf) -> a SmallProject in a fresh folder, not built.
+
+    Session-scoped so that module-scoped fixtures can use it too; each call gets its own folder.
+    """
+
+    def create(pages: dict[str, str], extensions: list[str], files: dict | None = None, **conf) -> SmallProject:
+        return SmallProject(tmp_path_factory.mktemp("project"), pages, {"extensions": extensions, **conf}, files or {})
+
+    return create
+
+
+# -- Serving and browsing -----------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def serve():

@@ -1,6 +1,6 @@
 """Bad input fails the strict build with the file, the problem and the fix.
 
-Each case builds a tiny project with our extensions through Sphinx's own testing fixtures.
+Each case builds a small project with our extensions (the `small_project` factory in conftest.py).
 """
 
 from __future__ import annotations
@@ -8,8 +8,6 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
-from conftest import write_tiny_project
 
 GOOD_META = {
     "description": "A test page.",
@@ -36,17 +34,16 @@ def page(title: str, body: str = "Text.", label: str | None = None, **meta: str 
 
 
 @pytest.fixture
-def build_tiny(make_app, tmp_path):
+def build_tiny(small_project):
     """Build a small project from {docname: text}; return (app, warnings)."""
 
     def build(pages: dict[str, str]):
         pages.setdefault("index", page("Home", "```{toctree}\nother\n```\n\n```{bibliography}\n```"))
         pages.setdefault("other", page("Other"))
-        src = write_tiny_project(tmp_path / "src", ["myst_parser", "sphinxcontrib.bibtex", "page_metadata"], pages,
-                                 'bibtex_bibfiles = ["refs.bib"]\nnitpicky = True\n', files={"refs.bib": BIB})
-        app = make_app("html", srcdir=src)
-        app.build()
-        return app, app.warning.getvalue()
+        project = small_project(pages, ["myst_parser", "sphinxcontrib.bibtex", "page_metadata"],
+                                files={"refs.bib": BIB}, bibtex_bibfiles=["refs.bib"], nitpicky=True)
+        project.build(clean=False)
+        return project.app, project.warnings
 
     return build
 

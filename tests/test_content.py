@@ -12,7 +12,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import DOCS, site_map
+from tools.shared import DOCS, site_map
+from tools.shared import page_slug as slug
 
 PAGES = [path for path, _, _ in site_map()]
 TOPIC_PAGES = sorted(
@@ -21,16 +22,6 @@ TOPIC_PAGES = sorted(
 )
 BIB = DOCS / "references.bib"
 CITATION = "a.reference[href*='references.html#']"
-
-
-def slug(path: str) -> str:
-    """The label prefix of a page (WRITING.md): file name, section name for a section index, home."""
-    parts = path.split("/")
-    if path == "index":
-        return "home"
-    if parts[-1] == "index":
-        return parts[-2]
-    return parts[-1]
 
 
 def article(site, path: str):

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import pickle
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import DOCS, ROOT, site_map, sphinx_build
-
-sys.path.insert(0, str(ROOT / "tools"))
-import anchors_lock  # noqa: E402
+from tools import anchors_lock
+from tools.shared import DOCS, absolute_url, site_baseurl, site_map
 
 PAGES = [path for path, _, _ in site_map()]
 CLIENT = Path(__file__).parent / "intersphinx_client"
@@ -69,14 +63,9 @@ def test_the_lock_lists_every_site_map_page(site):
     assert not missing, f"pages missing from docs/anchors.lock (run `make anchors-lock`): {missing}"
 
 
-def baseurl() -> str:
-    return os.environ.get("SITE_BASEURL", "https://hillstar.ca/dry-needling/").rstrip("/") + "/"
-
-
 @pytest.fixture(scope="module")
 def metadata(site) -> dict[str, dict]:
     """Each page's front matter as the build read it (pages may be edited while tests run)."""
-    sys.path.insert(0, str(DOCS / "_ext"))  # our extensions may keep their data in it
     with (site.out / ".doctrees" / "environment.pickle").open("rb") as pickled:
         return pickle.load(pickled).metadata
 
@@ -85,13 +74,13 @@ def metadata(site) -> dict[str, dict]:
 def test_link_preview_and_structured_data(site, metadata, path):
     soup = site.soup(path)
     description = str(metadata[path]["description"]).strip()
-    url = baseurl() + f"{path}.html"
+    url = absolute_url(site_baseurl(), f"{path}.html")
     assert soup.find("meta", attrs={"name": "description"})["content"] == description
     assert soup.find("meta", property="og:description")["content"] == description
     assert soup.find("meta", property="og:url")["content"] == url
     assert soup.find("link", rel="canonical")["href"] == url
     image = soup.find("meta", property="og:image")["content"]
-    assert image == baseurl() + "_static/site-preview.png" and (site.out / "_static/site-preview.png").is_file()
+    assert image == absolute_url(site_baseurl(), "_static/site-preview.png") and (site.out / "_static/site-preview.png").is_file()
     assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
     data = [json.loads(tag.string) for tag in soup.find_all("script", type="application/ld+json")]
     page = next(item for item in data if item["@type"] == "MedicalWebPage")
@@ -113,24 +102,23 @@ def test_clinic_structured_data_on_the_contact_page(site):
 def test_sitemap_robots_and_404(site):
     sitemap = (site.out / "sitemap.xml").read_text()
     for path in PAGES:
-        assert f"<loc>{baseurl()}{path}.html</loc>" in sitemap, f"{path} missing from sitemap.xml"
+        assert f"<loc>{absolute_url(site_baseurl(), path)}.html</loc>" in sitemap, f"{path} missing from sitemap.xml"
     assert "search.html" not in sitemap and "404.html" not in sitemap
-    assert f"Sitemap: {baseurl()}sitemap.xml" in (site.out / "robots.txt").read_text()
+    assert f"Sitemap: {absolute_url(site_baseurl(), 'sitemap.xml')}" in (site.out / "robots.txt").read_text()
     not_found = BeautifulSoup((site.out / "404.html").read_text(), "lxml")
     form = not_found.select_one("form.notfound-search")
     assert form is not None and form["action"].endswith("search.html") and form.select_one("input[name=q]")
     assert "Page not found" in not_found.get_text()
 
 
-def test_intersphinx_client_links_to_our_sections(site, tmp_path):
+def test_intersphinx_client_links_to_our_sections(site, small_project):
+    """Another clinic's handbook (tests/intersphinx_client/index.md) links to our sections."""
     published = "https://example.org/dry-needling/"
-    env = {**os.environ, "DRY_NEEDLING_URL": published, "DRY_NEEDLING_INVENTORY": str(site.out / "objects.inv")}
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-q",
-         str(CLIENT), str(tmp_path / "out")], capture_output=True, text=True, env=env)
-    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
-    links = {a["href"]: a.get_text() for a in
-             BeautifulSoup((tmp_path / "out" / "index.html").read_text(), "lxml").select("a.reference.external")}
+    client = small_project({"index": (CLIENT / "index.md").read_text(encoding="utf-8")},
+                           ["myst_parser", "sphinx.ext.intersphinx"], project="Another clinic's handbook",
+                           intersphinx_mapping={"dryneedling": (published, str(site.out / "objects.inv"))},
+                           nitpicky=True, html_theme="basic").build()
+    links = {a["href"]: a.get_text() for a in BeautifulSoup(client.html("index"), "lxml").select("a.reference.external")}
     expected = {
         "topics/safety/contraindications.html#contraindications": "who should not have dry needling",
         "topics/safety/aftercare.html#aftercare": None,
@@ -170,44 +158,39 @@ REDIRECTS = """\
 """
 
 
-def build_tiny(where: Path, pages: dict[str, str], redirects: str = "") -> Path:
-    src, out = where / "src", where / "out"
-    src.mkdir(parents=True)
-    (src / "conf.py").write_text(textwrap.dedent(f"""\
-        import sys
-        sys.path.insert(0, {str(DOCS / '_ext')!r})
-        extensions = ["myst_parser", "page_metadata", "section_labels", "redirects"]
-        html_static_path = [{str(DOCS / '_static')!r}]
-        nitpicky = True
-    """))
-    (src / "redirects.toml").write_text(redirects)
-    for name, text in pages.items():
-        (src / f"{name}.md").write_text(FRONT + text)
-    result = sphinx_build(src, out, confdir=src)
-    assert result.returncode == 0, result.stderr
-    return out
+@pytest.fixture(scope="module")
+def build_tiny(small_project):
+    """Build pages (with front matter) and a redirects file; return the built site's folder."""
+
+    def build(pages: dict[str, str], redirects: str = "") -> Path:
+        return small_project({name: FRONT + text for name, text in pages.items()},
+                             ["myst_parser", "page_metadata", "section_labels", "redirects"],
+                             files={"redirects.toml": redirects}, html_static_path=[str(DOCS / "_static")],
+                             nitpicky=True).build().out
+
+    return build
 
 
-def test_removed_id_fails_the_lock_until_it_is_redirected(tmp_path):
+def test_removed_id_fails_the_lock_until_it_is_redirected(build_tiny, tmp_path):
     lock = tmp_path / "anchors.lock"
-    anchors_lock.update(build_tiny(tmp_path / "before", BEFORE), lock)
+    anchors_lock.update(build_tiny(BEFORE), lock)
     assert "safety.html#safety-blood-thinners" in anchors_lock.read_lock(lock)
 
-    broken = "\n".join(anchors_lock.check(build_tiny(tmp_path / "after", AFTER), lock))
+    broken = "\n".join(anchors_lock.check(build_tiny(AFTER), lock))
     assert "safety.html#safety-blood-thinners" in broken
     assert "restore the label `(safety-blood-thinners)=`" in broken
     assert '[anchors] "safety#safety-blood-thinners" = "<new-label>"' in broken
     assert "old.html: the page is gone" in broken and '[pages] "old" = "<new/docname>"' in broken
     assert "safety-pregnancy" not in broken
 
-    fixed = build_tiny(tmp_path / "redirected", AFTER, REDIRECTS)
+    fixed = build_tiny(AFTER, REDIRECTS)
     assert anchors_lock.check(fixed, lock) == []
 
 
-def test_update_adds_new_ids_and_keeps_old_ones(tmp_path):
+def test_update_adds_new_ids_and_keeps_old_ones(build_tiny, tmp_path):
     lock = tmp_path / "anchors.lock"
-    anchors_lock.update(build_tiny(tmp_path / "before", BEFORE), lock)
-    added = anchors_lock.update(build_tiny(tmp_path / "after", AFTER, REDIRECTS), lock)
+    anchors_lock.update(build_tiny(BEFORE), lock)
+    added = anchors_lock.update(build_tiny(AFTER, REDIRECTS), lock)
     assert "safety.html#safety-anticoagulants" in added and "new.html#new-section" in added
     assert "safety.html#safety-blood-thinners" in anchors_lock.read_lock(lock)  # never dropped
 
@@ -226,29 +209,20 @@ def test_update_adds_new_ids_and_keeps_old_ones(tmp_path):
                      id="key-without-page"),
     ],
 )
-def test_bad_redirects_are_reported_with_file_line_and_fix(tmp_path, redirects, expected):
-    src, out = tmp_path / "src", tmp_path / "out"
-    src.mkdir()
-    (src / "conf.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(DOCS / '_ext')!r})\n"
-        f'extensions = ["myst_parser", "redirects"]\nhtml_static_path = [{str(DOCS / "_static")!r}]\n')
-    (src / "redirects.toml").write_text(redirects)
-    for name, text in AFTER.items():
-        (src / f"{name}.md").write_text(text)
-    result = sphinx_build(src, out, confdir=src)
-    assert result.returncode != 0
+def test_bad_redirects_are_reported_with_file_line_and_fix(small_project, redirects, expected):
+    warnings = small_project(AFTER, ["myst_parser", "redirects"], files={"redirects.toml": redirects},
+                             html_static_path=[str(DOCS / "_static")]).build(clean=False).warnings
     for fragment in expected:
-        assert fragment in result.stderr, f"{fragment!r} not in:\n{result.stderr}"
+        assert fragment in warnings, f"{fragment!r} not in:\n{warnings}"
 
 
 # -- In a real browser ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def moved_site(tmp_path_factory, serve) -> str:
-    return serve(build_tiny(tmp_path_factory.mktemp("moved"), AFTER, REDIRECTS))
+def moved_site(build_tiny, serve) -> str:
+    return serve(build_tiny(AFTER, REDIRECTS))
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize(
     ("old", "new"),
     [
@@ -265,7 +239,6 @@ def test_browser_follows_redirects(page, moved_site, old, new):
         assert page.locator(f"#{new.split('#')[1]}").count() == 1
 
 
-@pytest.mark.browser
 def test_browser_follows_a_moved_anchor_within_the_page(page, moved_site):
     page.goto(f"{moved_site}/safety.html")
     page.evaluate("window.location.hash = 'safety-blood-thinners'")
@@ -275,7 +248,6 @@ def test_browser_follows_a_moved_anchor_within_the_page(page, moved_site):
 COPY_PAGE = "topics/safety/side-effects"
 
 
-@pytest.mark.browser
 def test_copy_link_copies_the_section_url(browser, site, site_url):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     tab = context.new_page()
@@ -298,7 +270,6 @@ def test_copy_link_copies_the_section_url(browser, site, site_url):
         context.close()
 
 
-@pytest.mark.browser
 def test_copy_link_shows_on_keyboard_focus(page, site, site_url):
     page.goto(f"{site_url}/{COPY_PAGE}.html")
     buttons = page.locator("button.copy-link")
@@ -311,7 +282,6 @@ def test_copy_link_shows_on_keyboard_focus(page, site, site_url):
     page.wait_for_function("b => getComputedStyle(b).opacity === '1'", arg=buttons.first.element_handle())
 
 
-@pytest.mark.browser
 def test_copy_link_is_always_visible_on_touch_screens(browser, site, site_url):
     context = browser.new_context(has_touch=True, is_mobile=True, viewport={"width": 390, "height": 844})
     tab = context.new_page()

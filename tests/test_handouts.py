@@ -7,8 +7,8 @@ import re
 import pypdf
 import pytest
 
-from conftest import DOCS, site_map
 from tools.make_handouts import handout_pages, print_pdfs
+from tools.shared import site_map
 
 TITLES = {path: title for path, title, _ in site_map()}
 LETTER = (612, 792)  # points
@@ -63,29 +63,14 @@ def test_screen_page_hides_print_footer(site_url, page):
     assert not page.locator(".print-footer").is_visible()
 
 
-def _handout_project(tmp_path, with_pdf: bool):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "conf.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(DOCS / '_ext')!r})\n"
-        "extensions = ['myst_parser', 'handouts']\n"
-        "handouts = ['sheet']\nhandouts_dir = 'pdfs'\n"
-    )
-    (src / "index.md").write_text("# Home\n\n```{toctree}\nsheet\n```\n\n```{handout-list}\n```\n")
-    (src / "sheet.md").write_text("# Aftercare sheet\n\nText.\n")
-    if with_pdf:
-        (src / "pdfs").mkdir()
-        (src / "pdfs" / "sheet.pdf").write_bytes(b"%PDF-1.4 test")
-    return src
-
-
 @pytest.mark.parametrize("with_pdf", [True, False])
-def test_handout_list_links_pdfs_that_exist(make_app, tmp_path, with_pdf):
-    app = make_app("html", srcdir=_handout_project(tmp_path, with_pdf))
-    app.build()
-    assert app.warning.getvalue() == ""
-    html = (app.outdir / "index.html").read_text()
+def test_handout_list_links_pdfs_that_exist(small_project, with_pdf):
+    project = small_project({"index": "# Home\n\n```{toctree}\nsheet\n```\n\n```{handout-list}\n```\n",
+                             "sheet": "# Aftercare sheet\n\nText.\n"}, ["myst_parser", "handouts"],
+                            files={"pdfs/sheet.pdf": b"%PDF-1.4 test"} if with_pdf else {},
+                            handouts=["sheet"], handouts_dir="pdfs").build()
+    html = project.html("index")
     assert "Aftercare sheet" in html
     assert ('href="handouts/sheet.pdf"' in html) is with_pdf
-    assert (app.outdir / "handouts" / "sheet.pdf").exists() is with_pdf
+    assert (project.out / "handouts" / "sheet.pdf").exists() is with_pdf
     assert ("PDF not made yet" in html) is not with_pdf

@@ -15,7 +15,7 @@ import furo
 import pytest
 import sphinx_design.extension
 
-from conftest import DOCS, write_tiny_project
+from tools.shared import DOCS
 
 # -- The extensions on a tiny project ------------------------------------------------------
 
@@ -37,22 +37,19 @@ other
 
 
 @pytest.fixture
-def build_tiny(make_app, tmp_path):
+def build_tiny(small_project):
     """Build a two-page Furo + sphinx-design project with our lean extensions; return its outdir."""
 
     def build(**overrides):
-        src = write_tiny_project(
-            tmp_path / "src", ["myst_parser", "sphinx_design", "lean_assets", "prune_theme_css", "minify_static"],
+        project = small_project(
             {"index": PAGE, "other": "# Other\n\n```\ncode   keeps   its   spaces\n    and indentation\n```\n"},
-            'myst_enable_extensions = ["colon_fence"]\nhtml_theme = "furo"\nhtml_static_path = ["_static"]\n'
-            'html_css_files = ["site.css"]\nhtml_js_files = ["site.js", "vendor.min.js"]\n',
+            ["myst_parser", "sphinx_design", "lean_assets", "prune_theme_css", "minify_static"],
             files={"_static/site.css": "/* why */\n.page  {\n  color : red;\n}\n/*! licence */\n",
                    "_static/site.js": "// why\nconst answer = 42;  // the answer\n",
-                   "_static/vendor.min.js": "var a = 1;  // kept as shipped\n"})
-        app = make_app("html", srcdir=src, confoverrides=overrides)
-        app.build()
-        assert app.warning.getvalue() == ""
-        return app.outdir
+                   "_static/vendor.min.js": "var a = 1;  // kept as shipped\n"},
+            myst_enable_extensions=["colon_fence"], html_theme="furo", html_static_path=["_static"],
+            html_css_files=["site.css"], html_js_files=["site.js", "vendor.min.js"])
+        return project.build(**overrides).out
 
     return build
 

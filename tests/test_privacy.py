@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import site_map
+from tools.shared import site_map
 
 PAGES = [path for path, _, _ in site_map()] + ["handouts", "search"]
 

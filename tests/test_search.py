@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import sys
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from conftest import ROOT
+from tools import search_bench
 
-sys.path.insert(0, str(ROOT / "tools"))
-import search_bench  # noqa: E402  (tools/ is not a package)
-
-pytestmark = pytest.mark.browser
 QUERIES = Path(__file__).parent / "search-queries.tsv"
 MAX_INDEX_GZIP = 150_000
 

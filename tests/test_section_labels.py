@@ -1,13 +1,11 @@
 """The label checker: every heading of a content page has an explicit label that follows the rule.
 
-Each case builds a tiny project with Sphinx's testing fixtures (like tests/test_bad_input.py).
+Each case builds a small project with the `small_project` factory (conftest.py).
 """
 
 from __future__ import annotations
 
 import pytest
-
-from conftest import write_tiny_project
 
 FRONT = """---
 description: A test page.
@@ -21,17 +19,16 @@ sign-off: pending
 
 
 @pytest.fixture
-def build_labelled(make_app, tmp_path):
+def build_labelled(small_project):
     """Build {docname: markdown} with page_metadata and section_labels; return (app, warnings)."""
 
     def build(pages: dict[str, str]):
         toctree = "\n".join(name for name in pages if name != "index")
         pages.setdefault("index", f"(home)=\n# Home\n\n```{{toctree}}\n{toctree}\n```\n")
-        src = write_tiny_project(tmp_path / "src", ["myst_parser", "page_metadata", "section_labels"],
-                                 {name: FRONT + text for name, text in pages.items()}, "nitpicky = True\n")
-        app = make_app("html", srcdir=src)
-        app.build()
-        return app, app.warning.getvalue()
+        project = small_project({name: FRONT + text for name, text in pages.items()},
+                                ["myst_parser", "page_metadata", "section_labels"], nitpicky=True)
+        project.build(clean=False)
+        return project.app, project.warnings
 
     return build
 

@@ -6,7 +6,7 @@ import posixpath
 
 import pytest
 
-from conftest import site_map
+from tools.shared import site_map
 
 PAGES = [path for path, _, _ in site_map()]
 

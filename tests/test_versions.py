@@ -13,20 +13,17 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
-from conftest import ROOT
+from tools import release_manifest
+from tools.shared import MANIFEST, ROOT
 
-sys.path.insert(0, str(ROOT / "docs" / "_ext"))
-import release_manifest  # noqa: E402
-
-MANIFEST = ROOT / "docs" / "versions.toml"
-BUILDER = ROOT / "tools" / "build_versions.py"
 DEEP_PAGE = "topics/safety/aftercare"
 
 
 def run_builder(out: Path, *extra: str) -> subprocess.CompletedProcess:
     # The repository's cache is safe to share: a key covers everything a build depends on.
-    return subprocess.run([sys.executable, str(BUILDER), "--out", str(out), "--cache", str(ROOT / "_build" / "cache"),
-                           *extra], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "tools.build_versions", "--out", str(out),
+                           "--cache", str(ROOT / "_build" / "cache"), *extra],
+                          capture_output=True, text=True, cwd=ROOT, check=False)
 
 
 @pytest.fixture(scope="session")
@@ -223,7 +220,6 @@ def switch_to(page, name: str) -> None:
     page.locator(".version-switcher-list a", has_text=re.compile(rf"^{re.escape(name)}( |$)")).click()
 
 
-@pytest.mark.browser
 def test_switch_from_a_deep_page_lands_on_the_same_page_then_search_that_version(page, versions_url, manifest):
     older, current = older_and_current(manifest)
     page.goto(f"{versions_url}/{current.name}/{DEEP_PAGE}.html")
@@ -241,7 +237,6 @@ def test_switch_from_a_deep_page_lands_on_the_same_page_then_search_that_version
     assert first.evaluate("a => a.href").startswith(f"{versions_url}/{older.name}/")
 
 
-@pytest.mark.browser
 def test_current_version_reads_versions_json_only_when_the_switcher_opens(page, versions_url, manifest):
     _, current = older_and_current(manifest)
     fetched = []
@@ -252,7 +247,6 @@ def test_current_version_reads_versions_json_only_when_the_switcher_opens(page, 
     assert len(fetched) == 1
 
 
-@pytest.mark.browser
 def test_switcher_is_keyboard_operable(page, versions_url, manifest):
     older, current = older_and_current(manifest)
     page.goto(f"{versions_url}/{current.name}/{DEEP_PAGE}.html")
@@ -268,7 +262,6 @@ def test_switcher_is_keyboard_operable(page, versions_url, manifest):
     page.wait_for_url(f"{versions_url}/{older.name}/{DEEP_PAGE}.html")
 
 
-@pytest.mark.browser
 def test_switcher_works_on_a_phone(browser, versions_url, manifest):
     older, current = older_and_current(manifest)
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
@@ -283,7 +276,6 @@ def test_switcher_works_on_a_phone(browser, versions_url, manifest):
     context.close()
 
 
-@pytest.mark.browser
 def test_without_javascript_the_switcher_keeps_plain_links(browser, versions_url, manifest):
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
@@ -304,7 +296,6 @@ def site_copy(versions_site, tmp_path, serve):
     return copy
 
 
-@pytest.mark.browser
 def test_a_page_missing_from_a_version_goes_to_its_home_page_and_says_why(page, site_copy, serve, manifest):
     older, current = older_and_current(manifest)
     # Make the deep page absent from the older version, as a page added after that release would be.
@@ -326,7 +317,6 @@ def test_a_page_missing_from_a_version_goes_to_its_home_page_and_says_why(page, 
     assert DEEP_PAGE in note.inner_text() and f"does not exist in the {older.name} version" in note.inner_text()
 
 
-@pytest.mark.browser
 def test_a_new_release_appears_in_every_other_version_without_rebuilding_it(page, site_copy, serve, manifest):
     older, current = older_and_current(manifest)
     before = {p: p.read_bytes() for p in (site_copy / older.name).rglob("*.html")}

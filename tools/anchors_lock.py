@@ -13,15 +13,16 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import posixpath
 import re
 import sys
-import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
-ROOT = Path(__file__).resolve().parent.parent
-LOCK = ROOT / "docs" / "anchors.lock"
+from sphinx.util.inventory import InventoryFile
+
+from tools.shared import ANCHORS_LOCK as LOCK
 HEADER = """\
 # Published links: every page and section id of the site, one per line.
 # Patients and colleagues have these links: never delete a line. `make anchors-lock` adds new ones.
@@ -29,23 +30,14 @@ HEADER = """\
 """
 SPHINX_PAGES = {"genindex", "modindex", "py-modindex", "search"}
 AUTO_TERM_ID = re.compile(r"#term-\d+$")
-INVENTORY_LINE = re.compile(r"(?x)(.+?)\s+(\S+)\s+(-?\d+)\s+?(\S*)\s+(.*)")
 
 
 def inventory(outdir: Path) -> list[tuple[str, str, str, str]]:
     """(name, domain:role, uri, display name) for every object in the site's objects.inv."""
-    data = (outdir / "objects.inv").read_bytes()
-    header_end = 0
-    for _ in range(4):  # four header lines, then zlib-compressed entries
-        header_end = data.index(b"\n", header_end) + 1
-    entries = []
-    for line in zlib.decompress(data[header_end:]).decode("utf-8").splitlines():
-        match = INVENTORY_LINE.match(line.rstrip())
-        if match:
-            name, kind, _, uri, display = match.groups()
-            uri = uri[:-1] + name if uri.endswith("$") else uri
-            entries.append((name, kind, uri, name if display == "-" else display))
-    return entries
+    with (outdir / "objects.inv").open("rb") as stream:
+        data = InventoryFile.load(stream, "", posixpath.join)
+    return [(name, kind, item.uri, name if item.display_name == "-" else item.display_name)
+            for kind, items in data.items() for name, item in items.items()]
 
 
 def published(outdir: Path) -> set[str]:

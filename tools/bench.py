@@ -30,14 +30,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tools.browser import CHROMIUM, CHROMIUM_ARGS, NGINX, serve_nginx  # noqa: E402
-from tools.browser import serve as serve_python  # noqa: E402
+from tools.browser import CHROMIUM, CHROMIUM_ARGS, NGINX, serve_nginx
+from tools.browser import serve as serve_python
+from tools.shared import BUILD, ROOT, sphinx_command
 
 LIGHTHOUSE = "lighthouse@12.2.3"  # pinned exactly: scores move between releases
-TOOLS_DIR = ROOT / "_build" / "tools"
+TOOLS_DIR = BUILD / "tools"
 BUDGET_BYTES = 100_000  # per page, everything it loads, uncompressed (1 KB = 1000 bytes)
 EDITED_PAGE = "topics/safety/aftercare.md"
 LIGHTHOUSE_PAGES = ["index", "topics/science/what-is-dry-needling", "topics/safety/aftercare",
@@ -63,8 +61,8 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
 
 def build_times(work: Path, runs: int, jobs: str | None) -> tuple[dict[str, list[tuple[float, float]]], Path]:
     out, doctrees = work / "html", work / "doctrees"
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-q", "-c", ".",
-           "-d", str(doctrees), *(["-j", jobs] if jobs else []), "docs", str(out)]
+    cmd = sphinx_command(out, "-q", "-d", str(doctrees), *(["-j", jobs] if jobs else []),
+                         srcdir=work / "docs", confdir=work)
     times: dict[str, list[tuple[float, float]]] = {"full build": [], "no-change rebuild": [],
                                                    "one-page-edit rebuild": []}
     edited = work / "docs" / EDITED_PAGE

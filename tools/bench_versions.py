@@ -17,12 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.shared import ROOT
 
 
 def timed(clone: Path, cache: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "tools/build_versions.py", "--out", str(clone / "_build/site"),
+    subprocess.run([sys.executable, "-m", "tools.build_versions", "--out", str(clone / "_build/site"),
                     "--cache", str(cache)], cwd=clone, check=True, capture_output=True)
     return time.perf_counter() - started
 

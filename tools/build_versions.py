@@ -1,6 +1,6 @@
 """Build every version in docs/versions.toml plus `dev` (the working tree) into one static site.
 
-    .venv/bin/python tools/build_versions.py [--out _build/site] [--cache _build/cache] [--jobs 2]
+    .venv/bin/python -m tools.build_versions [--out _build/site] [--cache _build/cache] [--jobs 2]
 
 Each release is its own commit's docs/ (from `git archive`) built with TODAY's toolchain: conf.py,
 docs/_ext, docs/_templates and docs/_static from the working tree, so every version gets the switcher,
@@ -22,7 +22,6 @@ import importlib.metadata
 import io
 import json
 import os
-import runpy
 import shutil
 import subprocess
 import sys
@@ -30,13 +29,12 @@ import tarfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "docs" / "_ext"))
-
-import release_manifest  # noqa: E402  (lives with the Sphinx extensions that share it)
+from tools import release_manifest
+from tools.shared import BUILD, MANIFEST, ROOT, read_config, sphinx_command
 
 SRCDIR = "docs"
-TOOLCHAIN = ["conf.py", "pyproject.toml", "tools/build_versions.py", "docs/_ext", "docs/_templates", "docs/_static"]
+# What builds a version besides its content: the configuration, our extensions and the shared code they use.
+TOOLCHAIN = ["conf.py", "pyproject.toml", "tools", "docs/_ext", "docs/_templates", "docs/_static"]
 TOOLCHAIN_DIRS = {"_ext", "_templates", "_static"}  # under docs/: tooling, not content
 
 
@@ -70,7 +68,7 @@ def dev_content_hash() -> str:
 
 def site_baseurl() -> str:
     """The site's address from conf.py (which reads SITE_BASEURL); versions live under it."""
-    return runpy.run_path(str(ROOT / "conf.py"))["html_baseurl"]
+    return read_config(html_baseurl="").html_baseurl  # a setting of the HTML builder, so named with its default
 
 
 class Version:
@@ -133,12 +131,11 @@ def build(version: Version, cache: Path) -> tuple[Version, float, int]:
         info["bibfile"] = str(srcdir / "references.bib")  # each version cites its own list
     (work / "build.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
     (work / "inputs.json").write_text(json.dumps(version.inputs, indent=1), encoding="utf-8")
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-q", "--keep-going", "-c", str(ROOT),
-           "-d", str(work / "doctrees"), "-D", f"release={version.name}", "-D", f"html_baseurl={version.baseurl}",
-           "-D", f"versions_build={work / 'build.json'}"]
-    if version.commit is None:
-        cmd.append("-W")  # dev is what will be released next: as strict as `make html`
-    result = subprocess.run([*cmd, str(srcdir), str(work / "html")], capture_output=True, text=True, cwd=ROOT)
+    # dev is what will be released next: as strict as `make html`. Releases: see the module docstring.
+    cmd = sphinx_command(work / "html", "-q", "-d", str(work / "doctrees"), "-D", f"release={version.name}",
+                         "-D", f"html_baseurl={version.baseurl}", "-D", f"versions_build={work / 'build.json'}",
+                         srcdir=srcdir, fail_on_warnings=version.commit is None)
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
     (work / "warnings.log").write_text(result.stderr, encoding="utf-8")
     if result.returncode != 0:
         raise RuntimeError(f"version {version.name} failed to build (log: {work / 'warnings.log'}):\n{result.stderr}")
@@ -225,9 +222,9 @@ def prune(cache: Path, versions: list[Version]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "site")
-    parser.add_argument("--cache", type=Path, default=ROOT / "_build" / "cache")
-    parser.add_argument("--manifest", type=Path, default=ROOT / SRCDIR / "versions.toml")
+    parser.add_argument("--out", type=Path, default=BUILD / "site")
+    parser.add_argument("--cache", type=Path, default=BUILD / "cache")
+    parser.add_argument("--manifest", type=Path, default=MANIFEST)
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="versions built at once")
     args = parser.parse_args(argv)
     started = time.perf_counter()

@@ -1,23 +1,20 @@
 """Print the handout pages of a built site to Letter-size PDFs with Debian's Chromium.
 
-Usage: python tools/make_handouts.py [SITE_DIR] [OUT_DIR]   (defaults: _build/html _build/handouts)
+Usage: python -m tools.make_handouts [SITE_DIR] [OUT_DIR]   (defaults: _build/html _build/handouts)
 The pages to print are `handouts` in conf.py; the print stylesheet does the layout.
 """
 
 from __future__ import annotations
 
-import runpy
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tools.browser import launch, serve  # noqa: E402
+from tools.browser import launch, serve
+from tools.shared import BUILD, HTML, ROOT, read_config
 
 
 def handout_pages() -> list[str]:
-    return runpy.run_path(str(ROOT / "conf.py"))["handouts"]
+    return read_config(handouts=[]).handouts
 
 
 def print_pdfs(browser, site: Path, out: Path, pages: list[str]) -> list[Path]:
@@ -49,7 +46,7 @@ def make_handouts(site: Path, out: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    site = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "html"
-    out = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "_build" / "handouts"
+    site = Path(sys.argv[1]) if len(sys.argv) > 1 else HTML
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else BUILD / "handouts"
     for path in make_handouts(site, out):
         print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB")

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-OUT = Path(__file__).resolve().parent.parent / "docs" / "_static" / "site-preview.png"
+from tools.shared import DOCS
+
+OUT = DOCS / "_static" / "site-preview.png"
 SIZE = (1200, 630)
 TEAL, DEEP, LIGHT, WHITE = "#0b5d66", "#073f45", "#6fd3dc", "#ffffff"
 TITLE = "Dry needling (IMS)"

@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python tools/readability.py _build/html [page ...]
+    .venv/bin/python -m tools.readability _build/html [page ...]
 
 ``page`` is a site path without ``.html`` (for example ``topics/safety/aftercare``).
 Without pages, every page of the site map (``tests/site-map.tsv``) is measured
@@ -40,8 +40,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE_MAP = ROOT / "tests" / "site-map.tsv"
+from tools.shared import site_map
+
 MAX_GRADE = 8.0
 MAX_MEDIAN = 7.0
 EXCLUDED = {"references"}
@@ -180,13 +180,7 @@ def score_page(out: Path, page: str) -> Score:
 
 
 def site_pages() -> list[str]:
-    pages = []
-    for line in SITE_MAP.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            path = line.split("\t")[0]
-            if path not in EXCLUDED:
-                pages.append(path)
-    return pages
+    return [page.path for page in site_map() if page.path not in EXCLUDED]
 
 
 def main(argv: list[str] | None = None) -> int:

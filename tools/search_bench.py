@@ -28,10 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tools.browser import launch, serve  # noqa: E402
+from tools.browser import launch, serve
+from tools.shared import ROOT, sphinx_command
 
 DEFAULT_QUERIES = [ROOT / "tests" / "search-queries.tsv"]
 TOP = 10
@@ -117,9 +115,8 @@ def page_of(href: str, base: str) -> str:
 
 def build(engine: str, out: Path) -> None:
     switch = ["-D", "section_search_enabled=0"] if engine == "sphinx" else []
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(ROOT), *switch,
-           "-d", str(out / ".doctrees"), str(ROOT / "docs"), str(out)]
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    cmd = sphinx_command(out, "-q", *switch, "-d", str(out / ".doctrees"))
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
     if result.returncode != 0:
         raise SystemExit(f"the site did not build:\n{result.stderr}")
 

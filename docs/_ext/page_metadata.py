@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
+
+from tools.shared import line_of, long_date, parse_date
 
 logger = logging.getLogger(__name__)
 
@@ -22,28 +23,19 @@ REQUIRED = {
 # Keys that Sphinx, MyST or our other extensions already understand.
 OPTIONAL = {"orphan", "nosearch", "tocdepth", "html_meta", "myst", "wordcount", "review-overdue"}
 DATE_FIELDS = ("reviewed", "next-review")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _field_line(source: Path, field: str) -> int:
     """Line of `field:` in the front matter (1 when absent), so errors point at it."""
     try:
-        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
-            if line.startswith(f"{field}:"):
-                return number
+        return line_of(source.read_text(encoding="utf-8"), field) or 1
     except OSError:
-        pass
-    return 1
+        return 1
 
 
-def parse_date(value: object) -> dt.date | None:
-    text = str(value).strip()
-    if not DATE_RE.match(text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
+def today(config) -> dt.date:
+    """The date reviews are due against: `page_metadata_today` when set (tests), else today."""
+    return dt.date.fromisoformat(config.page_metadata_today) if config.page_metadata_today else dt.date.today()
 
 
 def validate(app: Sphinx, docname: str, meta: dict) -> dict | None:
@@ -90,10 +82,6 @@ def validate(app: Sphinx, docname: str, meta: dict) -> dict | None:
     return {"reviewed": dates["reviewed"], "next_review": dates["next-review"], "sign_off": signoff}
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def signed_off(meta: dict) -> dt.date | None:
     """The sign-off date of a page a clinic physiotherapist has signed off, else None (pending)."""
     return parse_date(meta.get("sign-off", ""))
@@ -113,7 +101,7 @@ def review_status(meta: dict) -> str:
     return f"{text} Awaiting clinical sign-off by the clinic's physiotherapists.".strip()
 
 
-def metadata_block(values: dict, today: dt.date) -> nodes.container:
+def metadata_block(values: dict, due_against: dt.date) -> nodes.container:
     """The line under the title: check dates, sign-off state, and an overdue note when due."""
     block = nodes.container(classes=["page-meta"])
     line = nodes.paragraph(classes=["page-meta-dates"])
@@ -127,7 +115,7 @@ def metadata_block(values: dict, today: dt.date) -> nodes.container:
         block += nodes.paragraph("", f"Reviewed and signed off by the clinic's physiotherapists on "
                                      f"{long_date(parse_date(values['sign_off']))}.",
                                  classes=["page-meta-signoff"])
-    if values["next_review"] < today:
+    if values["next_review"] < due_against:
         block += nodes.paragraph("", "Check overdue: this page was due to be checked against its sources on "
                                      f"{long_date(values['next_review'])}. "
                                      "Ask the clinic if anything has changed.",
@@ -140,21 +128,21 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     values = validate(app, docname, app.env.metadata.get(docname, {}))
     if values is None:
         return
-    today = dt.date.fromisoformat(app.config.page_metadata_today) if app.config.page_metadata_today else dt.date.today()
-    app.env.metadata[docname]["review-overdue"] = values["next_review"] < today
+    due_against = today(app.config)
+    app.env.metadata[docname]["review-overdue"] = values["next_review"] < due_against
     title_section = next(iter(doctree.findall(nodes.section)), None)
     if title_section is None:
         return
     title = title_section.next_node(nodes.title)
-    title.parent.insert(title.parent.index(title) + 1, metadata_block(values, today))
+    title.parent.insert(title.parent.index(title) + 1, metadata_block(values, due_against))
 
 
 def outdated_by_date(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Re-read pages that have become overdue since the last build, so the note appears."""
-    today = dt.date.today()
+    due_against = today(app.config)
     return [
         docname for docname, meta in env.metadata.items()
-        if meta.get("review-overdue") is False and (parse_date(meta.get("next-review")) or today) < today
+        if meta.get("review-overdue") is False and (parse_date(meta.get("next-review")) or due_against) < due_against
     ]
 
 

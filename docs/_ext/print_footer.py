@@ -6,13 +6,7 @@ import segno
 from sphinx.application import Sphinx
 
 from page_metadata import review_status
-
-FALLBACK_BASEURL = "https://hillstar.ca/dry-needling/"
-
-
-def canonical_url(app: Sphinx, pagename: str) -> str:
-    base = app.config.html_baseurl or FALLBACK_BASEURL
-    return base.rstrip("/") + "/" + pagename + ".html"
+from tools.shared import absolute_url
 
 
 def qr_svg(url: str) -> str:
@@ -23,7 +17,8 @@ def qr_svg(url: str) -> str:
 def add_print_footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if doctree is None:  # search page, genindex: no source document
         return
-    url = canonical_url(app, pagename)
+    # Sphinx's own canonical address; a build without html_baseurl still prints a full one.
+    url = context.get("pageurl") or absolute_url(app.config.html_baseurl, app.builder.get_target_uri(pagename))
     context["print_footer"] = {
         "url": url,
         "short_url": url.split("://", 1)[-1],

@@ -17,6 +17,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
+from tools.shared import absolute_url, line_of
+
 logger = logging.getLogger(__name__)
 
 SCRIPT = "redirects.js"
@@ -42,16 +44,11 @@ class Redirects:
         self.path = path
         self.pages: dict[str, str] = {}
         self.anchors: dict[str, dict[str, str]] = {}  # old page -> {old id: new label or page#id}
-        self.lines: dict[str, int] = {}
-        if not path.exists():
+        self.text = path.read_text(encoding="utf-8") if path.exists() else ""
+        if not self.text:
             return
-        text = path.read_text(encoding="utf-8")
-        for number, line in enumerate(text.splitlines(), 1):
-            key = line.split("=", 1)[0].strip().strip('"')
-            if "=" in line and not line.lstrip().startswith("#"):
-                self.lines.setdefault(key, number)
         try:
-            data = tomllib.loads(text)
+            data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as error:
             self.warn("", f"could not be read ({error}); fix the TOML syntax")
             return
@@ -67,7 +64,7 @@ class Redirects:
 
     def warn(self, key: str, message: str) -> None:
         logger.warning("redirect %r: %s", key, message, type="redirects",
-                       location=f"{self.path}:{self.lines.get(key, 1)}")
+                       location=f"{self.path}:{(line_of(self.text, key) if key else None) or 1}")
 
 
 def load(app: Sphinx) -> None:
@@ -145,7 +142,7 @@ def write_stubs(app: Sphinx, exception: Exception | None) -> None:
         target = relative_uri(old_uri, app.builder.get_target_uri(new))
         out = Path(app.outdir, old_uri + ("index.html" if old_uri.endswith("/") or not old_uri else ""))
         out.parent.mkdir(parents=True, exist_ok=True)
-        canonical = (f'<link rel="canonical" href="{html.escape(baseurl.rstrip("/") + "/" + app.builder.get_target_uri(new))}">\n'
+        canonical = (f'<link rel="canonical" href="{html.escape(absolute_url(baseurl, app.builder.get_target_uri(new)))}">\n'
                      if baseurl else "")
         anchors = anchor_map(app, old_uri, old)
         out.write_text(STUB.format(

@@ -13,19 +13,11 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from tools.shared import page_slug
+
 logger = logging.getLogger(__name__)
 
 LABEL_WORDS = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def page_slug(docname: str) -> str:
-    """The label of a page's title: its file stem; a section's index uses the section; home is `home`."""
-    if docname == "index":
-        return "home"
-    parts = docname.split("/")
-    if parts[-1] == "index" and len(parts) > 1:
-        return parts[-2]
-    return parts[-1]
 
 
 def suggest(text: str, slug: str, is_title: bool) -> str:

@@ -16,8 +16,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-import release_manifest
-from page_metadata import long_date, parse_date
+from tools import release_manifest
+from tools.shared import long_date, parse_date
 
 logger = logging.getLogger(__name__)
 

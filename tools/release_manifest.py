@@ -12,6 +12,8 @@ import subprocess
 import tomllib
 from pathlib import Path
 
+from tools import shared
+
 NAME_RE = re.compile(r"^[0-9][0-9A-Za-z.\-]*$")  # 2026.11, 2026.11.1, 1.2.0: safe as a URL segment
 COMMIT_RE = re.compile(r"^[0-9a-f]{7,40}$")
 RESERVED = {"dev", "latest"}
@@ -58,10 +60,7 @@ def _line_of(text: str, key: str, release: int | None = None) -> int:
     else:
         start = headers[release] if release < len(headers) else 0
         end = headers[release + 1] if release + 1 < len(headers) else len(lines)
-    for number in range(start, end):
-        if re.match(rf"\s*{re.escape(key)}\s*=", lines[number]):
-            return number + 1
-    return start + 1
+    return shared.line_of(text, key, start, end) or start + 1
 
 
 def load(path: Path) -> Manifest:
