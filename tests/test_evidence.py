@@ -12,8 +12,6 @@ import textwrap
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import write_tiny_project
-
 BIB = textwrap.dedent("""\
     @article{known2020,
       author = {Known, Ann},
@@ -46,19 +44,15 @@ INDEX_PAGE = ("# Home\n\n:::{evidence-chart}\n:::\n\n```{toctree}\nneck\n```\n\n
 
 
 @pytest.fixture
-def build_evidence(make_app, tmp_path):
+def build_evidence(small_project):
     """Build a tiny project with the given evidence file; return (app, warnings)."""
 
     def build(evidence: str, pages: dict[str, str] | None = None):
         pages = {"index": INDEX_PAGE, "neck": NECK_PAGE, **(pages or {})}
-        src = write_tiny_project(tmp_path / "src", ["myst_parser", "sphinx_design", "sphinxcontrib.bibtex",
-                                                    "evidence"], pages,
-                                 'bibtex_bibfiles = ["refs.bib"]\nnitpicky = True\n'
-                                 'myst_enable_extensions = ["colon_fence"]\n',
-                                 files={"refs.bib": BIB, "evidence.toml": evidence})
-        app = make_app("html", srcdir=src)
-        app.build()
-        return app, app.warning.getvalue()
+        project = small_project(pages, ["myst_parser", "sphinx_design", "sphinxcontrib.bibtex", "evidence"],
+                                files={"refs.bib": BIB, "evidence.toml": evidence}, bibtex_bibfiles=["refs.bib"],
+                                nitpicky=True, myst_enable_extensions=["colon_fence"]).build(clean=False)
+        return project.app, project.warnings
 
     return build
 

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
-from conftest import ROOT, write_tiny_project
+from tools import anchors_lock
+from tools.shared import DOCS
 
-sys.path.insert(0, str(ROOT / "tools"))
-import anchors_lock  # noqa: E402  (tools/ is not a package)
-
-GLOSSARY_SOURCE = ROOT / "docs" / "glossary.md"
+GLOSSARY_SOURCE = DOCS / "glossary.md"
 SEARCH_ONLY_LINE = re.compile(r"^\{search-only\}`([^`]+)`$", re.MULTILINE)
 
 
@@ -85,16 +81,11 @@ def test_search_finds_the_misspelled_words(page, site_url, query, expected):
     assert any(href.startswith(expected + ".html") for href in hrefs[:3]), hrefs[:3]
 
 
-def test_search_only_outside_a_term_or_as_headword_fails_with_its_line(tmp_path):
-    src = write_tiny_project(tmp_path / "src", ["myst_parser", "glossary_headwords"], {"index": (
+def test_search_only_outside_a_term_or_as_headword_fails_with_its_line(small_project):
+    warnings = small_project({"index": (
         "# Words\n\nA {search-only}`stray` word.\n\n"
-        "```{glossary}\n{search-only}`Acupunture`\nAcupuncture\n   Thin needles.\n```\n")})
-    app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "out")
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    warnings = app.warning.getvalue()
+        "```{glossary}\n{search-only}`Acupunture`\nAcupuncture\n   Thin needles.\n```\n")},
+        ["myst_parser", "glossary_headwords"]).build(clean=False).warnings
     assert re.search(r"index\.md:3: WARNING: \{search-only\} marks a glossary term line", warnings), warnings
     assert re.search(r"index\.md:6: WARNING: the first term line of a glossary entry is its headword", warnings), \
         warnings

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 
-from sphinx.testing.util import SphinxTestApp
-
-from conftest import site_map, write_tiny_project
+from tools.shared import site_map
 
 PAGES = [path for path, _, _ in site_map()]
 FRONT = "---\ndescription: A page.\nreviewed: 2026-11-01\nnext-review: 2027-05-01\nreviewer: Registered physiotherapist\n"
@@ -37,24 +35,19 @@ def test_pending_pages_say_checked_not_reviewed(site):
     assert not wrong, f"pages that say or mark 'reviewed' before sign-off: {wrong}"
 
 
-def test_signed_off_page_says_reviewed_everywhere(tmp_path):
+def test_signed_off_page_says_reviewed_everywhere(small_project):
     pages = {"index": "# Home\n\n```{toctree}\nsigned\npending\n```\n",
              "signed": FRONT + "sign-off: 2026-11-20\n---\n\n# Signed\n\nText.\n",
              "pending": FRONT + "sign-off: pending\n---\n\n# Pending\n\nText.\n"}
-    src = write_tiny_project(tmp_path / "src", ["myst_parser", "page_metadata", "print_footer", "structured_data"],
-                             pages, conf="templates_path = []\nhtml_context = {'clinic': {'name': 'Test clinic'}}\n")
-    app = SphinxTestApp("html", srcdir=src, builddir=tmp_path / "out")
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    signed = (app.outdir / "signed.html").read_text(encoding="utf-8")
+    project = small_project(pages, ["myst_parser", "page_metadata", "print_footer", "structured_data"],
+                            templates_path=[], html_context={"clinic": {"name": "Test clinic"}}).build(clean=False)
+    signed = project.html("signed")
     assert "Reviewed and signed off by the clinic's physiotherapists on 20 November 2026" in signed
     data = [json.loads(part.split(">", 1)[1].split("</script>")[0])
             for part in signed.split('<script type="application/ld+json"')[1:]]
     page = next(item for item in data if item["@type"] == "MedicalWebPage")
     assert page["lastReviewed"] == "2026-11-20"
     assert page["reviewedBy"] == {"@type": "MedicalClinic", "name": "Test clinic"}
-    pending = (app.outdir / "pending.html").read_text(encoding="utf-8")
+    pending = project.html("pending")
     assert "Awaiting clinical sign-off" in pending and "lastReviewed" not in pending
     assert "Reviewed" not in pending
