@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import runpy
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, site_map
+from tools.shared import read_config, site_map
 
 CONTENT_PAGES = [path for path, _, _ in site_map()] + ["handouts"]
-CONF = runpy.run_path(str(ROOT / "conf.py"))
-CLINIC = CONF["html_context"]["clinic"]
+CONF = read_config(html_context={}, html_baseurl="")  # conf.py through Sphinx's Config
+CLINIC = CONF.html_context["clinic"]
 
 
 def feedback_links(soup) -> dict[str, dict]:
@@ -62,5 +61,5 @@ def test_feedback_link_in_the_browser_carries_the_page_address_and_version(site_
     href = link.get_attribute("href")
     body = parse_qs(urlsplit(href).query)["body"][0]
     assert href.startswith(f"mailto:{CLINIC['email']}?")
-    assert f"{CONF['html_baseurl'].rstrip('/')}/topics/safety/side-effects.html" in body
+    assert f"{CONF.html_baseurl.rstrip('/')}/topics/safety/side-effects.html" in body
     assert "Version: dev" in body

@@ -7,7 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import site_map
+from tools.shared import site_map
 
 PAGE = "topics/safety/aftercare"  # has "For clinicians" boxes
 CONTENT_PAGES = [path for path, _, _ in site_map()] + ["handouts"]

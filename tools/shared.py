@@ -90,6 +90,11 @@ def absolute_url(baseurl: str, uri: str) -> str:
     return (baseurl or DEFAULT_BASEURL).rstrip("/") + "/" + uri.lstrip("/")
 
 
+def page_url(app, pagename: str) -> str:
+    """A page's canonical address, as Sphinx writes it in `<link rel="canonical">` (a full one without html_baseurl)."""
+    return absolute_url(app.config.html_baseurl, app.builder.get_target_uri(pagename))
+
+
 # -- The site map (tests/site-map.tsv: the public list of pages) -------------------------------
 
 class SiteMapPage(NamedTuple):

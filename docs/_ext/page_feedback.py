@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from sphinx.application import Sphinx
 
-from print_footer import canonical_url
+from tools.shared import page_url
 
 TAGS = re.compile(r"<[^>]+>")
 
@@ -34,7 +34,7 @@ def add_feedback_line(app: Sphinx, pagename: str, templatename: str, context: di
     if doctree is None or "body" not in context:  # search page, genindex: no content to comment on
         return
     title = html.unescape(TAGS.sub("", context.get("title", ""))).strip()
-    line = feedback_line(app.config.html_context["clinic"], title, canonical_url(app, pagename),
+    line = feedback_line(app.config.html_context["clinic"], title, page_url(app, pagename),
                          app.config.release)
     context["body"] += line
 

@@ -6,7 +6,7 @@ import segno
 from sphinx.application import Sphinx
 
 from page_metadata import review_status
-from tools.shared import absolute_url
+from tools.shared import page_url
 
 
 def qr_svg(url: str) -> str:
@@ -17,8 +17,7 @@ def qr_svg(url: str) -> str:
 def add_print_footer(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if doctree is None:  # search page, genindex: no source document
         return
-    # Sphinx's own canonical address; a build without html_baseurl still prints a full one.
-    url = context.get("pageurl") or absolute_url(app.config.html_baseurl, app.builder.get_target_uri(pagename))
+    url = page_url(app, pagename)
     context["print_footer"] = {
         "url": url,
         "short_url": url.split("://", 1)[-1],
