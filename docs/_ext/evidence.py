@@ -39,6 +39,11 @@ COMPARISONS = {
     "another treatment": "Another treatment",
     "mixed": "A mix of fake needling, no treatment and other treatments",
 }
+CLINICIAN_COMPARISONS = {
+    "sham": "vs sham", "no treatment or usual care": "vs no treatment or usual care",
+    "added to other care": "added to other care", "another treatment": "vs another treatment",
+    "mixed": "mixed comparators",
+}
 DIRECTIONS = {
     "better": "Needling did better",
     "no difference": "No clear difference",
@@ -60,6 +65,7 @@ OPTIONAL = {
     "versus": "what exactly the comparison was, in plain words",
     "certainty-note": "why we are (not) sure, in plain words, e.g. \"One small trial.\"",
     "clinician": "study detail for clinicians: design, size, effect sizes with 95% CI",
+    "headline": "true for the findings the evidence page's overview shows (one to three per condition)",
 }
 CONDITION_FIELDS = {"name": 'the plain name shown to readers, e.g. "Neck pain"',
                     "page": 'the docname of the page that shows it, e.g. "topics/conditions/neck-and-headaches"',
@@ -81,6 +87,7 @@ class Finding:
     versus: str = ""
     certainty_note: str = ""
     clinician: str = ""
+    headline: bool = False
 
     @property
     def range(self) -> tuple[int, int] | None:
@@ -199,9 +206,11 @@ def read_evidence(path: Path, docnames: set[str], bib_keys: set[str]) -> Evidenc
         for name, how in REQUIRED.items():
             if name not in record or (isinstance(record[name], str) and not record[name].strip()):
                 bad(name, f"missing {name!r}; write {name} = {how}")
-        for name in (set(REQUIRED) | set(OPTIONAL)) - {"condition"}:
+        for name in (set(REQUIRED) | set(OPTIONAL)) - {"condition", "headline"}:
             if name in record and not isinstance(record[name], str):
                 bad(name, f"{name!r} must be a quoted string")
+        if not isinstance(record.get("headline", False), bool):
+            bad("headline", "'headline' must be true or false (without quotes)")
         keys = record.get("condition", [])
         keys = [keys] if isinstance(keys, str) else keys
         if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
@@ -227,7 +236,7 @@ def read_evidence(path: Path, docnames: set[str], bib_keys: set[str]) -> Evidenc
                 time=record["time"].strip(), result=record["result"].strip(), direction=record["direction"],
                 certainty=record["certainty"], source=record["source"], line=line,
                 versus=record.get("versus", "").strip(), certainty_note=record.get("certainty-note", "").strip(),
-                clinician=record.get("clinician", "").strip()))
+                clinician=record.get("clinician", "").strip(), headline=record.get("headline", False)))
     return evidence
 
 
@@ -326,67 +335,106 @@ class EvidenceDirective(SphinxDirective):
 
 
 class EvidenceSummary(EvidenceDirective):
-    """A summary of findings for one condition or several."""
+    """A summary of findings for one condition or several.
 
-    option_spec = {"condition": directives.unchanged_required, "clinician": lambda v: directives.choice(
-        v, ("yes", "no"))}
+    ``:headline:`` keeps only the findings marked ``headline = true``; ``:comparison:`` only those
+    with that comparison; ``:compact:`` gives one line per finding (for pages that show many);
+    ``:clinician: no`` leaves out the "For clinicians" dropdown.
+    """
+
+    option_spec = {
+        "condition": directives.unchanged_required,
+        "comparison": lambda value: directives.choice(value, tuple(COMPARISONS)),
+        "headline": directives.flag,
+        "compact": directives.flag,
+        "clinician": lambda value: directives.choice(value, ("yes", "no")),
+    }
+
+    def findings(self, key: str) -> list[Finding]:
+        return [f for f in self.evidence.findings if key in f.conditions
+                and ("headline" not in self.options or f.headline)
+                and self.options.get("comparison", f.comparison) == f.comparison]
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(str(self.evidence.path))
         keys = self.keys(self.options.get("condition", ""))
         if keys is None:
             return []
-        result: list[nodes.Node] = []
-        for key in keys:
-            result.append(self.summary(key))
+        compact = "compact" in self.options
+        result: list[nodes.Node] = [self.compact(key) if compact else self.summary(key) for key in keys]
         if self.options.get("clinician", "yes") == "yes":
-            dropdown = self.clinician_dropdown(keys)
-            if dropdown:
-                result.extend(dropdown)
+            result.extend(self.clinician_dropdown(keys))
         return result
+
+    def block(self, key: str, title: list[nodes.Node], classes: list[str]) -> evidence_block:
+        block = evidence_block(classes=["evidence-summary", *classes], data={"condition": key})
+        block += nodes.paragraph("", "", *title, classes=["evidence-summary-title"])
+        return block
 
     def summary(self, key: str) -> evidence_block:
         condition = self.evidence.conditions[key]
-        block = evidence_block(classes=["evidence-summary"], data={"condition": key}, ids=[f"evidence-{key}"])
-        block += nodes.paragraph("", f"Summary of findings: {condition.name}", classes=["evidence-summary-title"])
-        findings = [f for f in self.evidence.findings if key in f.conditions]
+        block = self.block(key, [nodes.Text(f"Summary of findings: {condition.name}")], [])
+        findings = self.findings(key)
         if not findings:
             block += nodes.paragraph("", "We have no study of this yet.", classes=["evidence-none"])
             return block
-        items = nodes.bullet_list(classes=["evidence-findings"])
+        items = nodes.bullet_list()  # lean markup: the stylesheet finds it as .evidence-summary ul
         for finding in findings:
-            item = nodes.list_item(classes=["evidence-finding", f"evidence-{finding.direction.replace(' ', '-')}"])
+            item = nodes.list_item()
             item += self.para(f"**{finding.outcome}** · {finding.time}" if finding.time != "Not reported"
-                              else f"**{finding.outcome}**", ["evidence-outcome"])
-            rows = nodes.definition_list(classes=["evidence-facts"])
-            rows += self.row("Compared with", finding.versus or COMPARISONS[finding.comparison])
-            rows += self.row("What happened", f"{finding.result} {{cite:p}}`{finding.source}`",
-                             prefix=[nodes.strong("", DIRECTIONS[finding.direction] + ": ")])
-            sure = nodes.definition_list_item("", nodes.term("", "How sure we are"))
-            words = nodes.paragraph("", "", scale_node(finding.certainty), nodes.Text(" "),
-                                    nodes.strong("", certainty_words(finding.certainty) + "."))
-            if finding.certainty_note:
-                words += nodes.Text(" ")
-                words.extend(self.inline(finding.certainty_note))
-            sure += nodes.definition("", words)
-            rows += sure
+                              else f"**{finding.outcome}**", [])
+            rows = nodes.definition_list()
+            rows += self.row("Compared with", self.inline(finding.versus or COMPARISONS[finding.comparison]))
+            rows += self.row("What happened", [nodes.strong("", DIRECTIONS[finding.direction] + ": "),
+                                               *self.inline(f"{finding.result} {{cite:p}}`{finding.source}`")])
+            rows += self.row("How sure we are", self.sure(finding, note=True))
             item += rows
             items += item
         block += items
         return block
 
-    def row(self, label: str, text: str, prefix: list[nodes.Node] | None = None) -> nodes.definition_list_item:
-        para = nodes.paragraph("", "", *(prefix or []), *self.inline(text))
-        return nodes.definition_list_item("", nodes.term("", label), nodes.definition("", para))
+    def compact(self, key: str) -> evidence_block:
+        """One line per finding: compared with what, what happened, how sure, the source."""
+        condition = self.evidence.conditions[key]
+        block = self.block(key, self.inline(f"{{doc}}`{condition.name} </{condition.page}>`"), ["compact"])
+        items = nodes.bullet_list()
+        for finding in self.findings(key) or []:
+            versus = finding.versus or COMPARISONS[finding.comparison]
+            line = nodes.paragraph("", "", *self.inline(f"**{finding.outcome}**, compared with "
+                                                        f"{versus[0].lower()}{versus[1:]}: "),
+                                   *self.inline(f"{finding.result} {{cite:p}}`{finding.source}`"),
+                                   nodes.Text(" How sure: "),
+                                   nodes.strong("", certainty_words(finding.certainty) + "."))
+            items += nodes.list_item("", line)
+        block += items if items.children else nodes.paragraph("", "We have no study of this yet.")
+        return block
+
+    def sure(self, finding: Finding, note: bool) -> list[nodes.Node]:
+        words: list[nodes.Node] = [scale_node(finding.certainty), nodes.Text(" "),
+                                   nodes.strong("", certainty_words(finding.certainty) + ".")]
+        if note and finding.certainty_note:
+            words += [nodes.Text(" "), *self.inline(finding.certainty_note)]
+        return words
+
+    def row(self, label: str, content: list[nodes.Node]) -> nodes.definition_list_item:
+        return nodes.definition_list_item("", nodes.term("", label),
+                                          nodes.definition("", nodes.paragraph("", "", *content)))
 
     def clinician_dropdown(self, keys: list[str]) -> list[nodes.Node]:
-        lines = [f"- {{cite:t}}`{f.source}` ({self.evidence.conditions[f.conditions[0]].name.lower()}, "
-                 f"{f.comparison}): {f.clinician}"
-                 for f in self.evidence.for_conditions(keys) if f.clinician]
-        if not lines:
+        findings = [f for key in keys for f in self.findings(key) if f.clinician]
+        findings = [f for n, f in enumerate(findings) if all(f is not g for g in findings[:n])]  # once each
+        if not findings:
             return []
-        source = [":::{dropdown} For clinicians", ":class-container: for-clinicians",
-                  "Study detail behind the summary above, from the site's evidence file:", "", *lines, ":::"]
+
+        def where(finding: Finding) -> str:
+            """Which condition a line is about, when the summary shows several."""
+            if len(keys) == 1:
+                return ""
+            return ", ".join(self.evidence.conditions[k].name.lower() for k in finding.conditions if k in keys) + "; "
+
+        lines = [f"- {{cite:t}}`{f.source}` ({where(f)}{CLINICIAN_COMPARISONS[f.comparison]}): {f.clinician}"
+                 for f in findings]
+        source = [":::{dropdown} For clinicians", ":class-container: for-clinicians", *lines, ":::"]
         container = nodes.container()
         self.state.nested_parse(StringList(source, source=self.get_source_info()[0]), self.content_offset,
                                 container)
