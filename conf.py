@@ -24,6 +24,7 @@ clinic = {
 
 # -- General configuration ----------------------------------------------------
 extensions = [
+    "strict_rebuild",  # first, to see every warning: pages that warned are re-read next build
     # Sphinx's own
     # External
     "myst_parser",
@@ -52,6 +53,10 @@ extensions = [
     "bibtex_plugin_cache",  # a quarter of the build was pybtex rescanning installed packages
     "prune_theme_css",  # Furo and sphinx-design rules for components the site never shows
     "minify_static",  # our own CSS and JS, minified in the output only
+    # Bad input never ships (README, "Checks in the build")
+    "stale_output",  # a deleted page's HTML goes with it
+    "complete_sitemap",  # sitemap.xml lists every page, not only those written in this run
+    "stable_config",  # no "configuration has changed" on a no-change rebuild
 ]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = ["docs/_templates"]  # paths are relative to this file

@@ -79,9 +79,10 @@ class SmallProject:
             else:
                 (src / name).write_text(content, encoding="utf-8")
 
-    def build(self, clean: bool = True, **overrides) -> SmallProject:
+    def build(self, clean: bool = True, strict: bool = False, **overrides) -> SmallProject:
+        """Build (again: a second call is an incremental rebuild); `strict` fails on warnings, as -W does."""
         self.app = SphinxTestApp("html", srcdir=self.src, confoverrides=overrides, status=StringIO(),
-                                 warning=StringIO())
+                                 warning=StringIO(), warningiserror=strict)
         try:
             self.app.build()
         finally:

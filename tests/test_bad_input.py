@@ -35,15 +35,18 @@ def page(title: str, body: str = "Text.", label: str | None = None, **meta: str 
 
 @pytest.fixture
 def build_tiny(small_project):
-    """Build a small project from {docname: text}; return (app, warnings)."""
+    """Build a small project from {docname: text} strictly (-W); return (app, warnings).
 
-    def build(pages: dict[str, str]):
+    `runs=2` builds it a second time, unchanged, and returns (app, warnings) of each run.
+    """
+
+    def build(pages: dict[str, str], runs: int = 1):
         pages.setdefault("index", page("Home", "```{toctree}\nother\n```\n\n```{bibliography}\n```"))
         pages.setdefault("other", page("Other"))
-        project = small_project(pages, ["myst_parser", "sphinxcontrib.bibtex", "page_metadata"],
+        project = small_project(pages, ["strict_rebuild", "myst_parser", "sphinxcontrib.bibtex", "page_metadata"],
                                 files={"refs.bib": BIB}, bibtex_bibfiles=["refs.bib"], nitpicky=True)
-        project.build(clean=False)
-        return project.app, project.warnings
+        results = [(project.build(clean=False, strict=True).app, project.warnings) for _ in range(runs)]
+        return results[0] if runs == 1 else results
 
     return build
 
@@ -71,18 +74,24 @@ def test_good_project_builds_without_warnings(build_tiny):
                      id="broken-ref"),
         pytest.param(page("Other", "As shown {cite:p}`unknown2099`."), ["other.md:", "unknown2099"],
                      id="unknown-citation"),
+        pytest.param(page("Other", "A {term}`no such term`."), ["other.md:", "no such term"],
+                     id="unknown-term"),
     ],
 )
 def test_bad_input_is_reported_with_file_and_fix(build_tiny, other_page, expected):
-    _, warnings = build_tiny({"other": other_page})
-    for fragment in expected:
-        assert fragment in warnings, f"{fragment!r} not in warnings:\n{warnings}"
+    # The second, unchanged build must fail the same way: Sphinx alone re-reads nothing and passes.
+    for app, warnings in build_tiny({"other": other_page}, runs=2):
+        assert app.statuscode == 1
+        assert "Traceback" not in warnings
+        for fragment in expected:
+            assert fragment in warnings, f"{fragment!r} not in warnings:\n{warnings}"
 
 
 def test_duplicate_label_across_pages_is_reported(build_tiny):
     home = page("Home", "```{toctree}\nother\n```", label="dup")
-    _, warnings = build_tiny({"index": home, "other": page("Other", label="dup")})
-    assert "duplicate label dup" in warnings and "other instance in" in warnings
+    for app, warnings in build_tiny({"index": home, "other": page("Other", label="dup")}, runs=2):
+        assert app.statuscode == 1
+        assert "duplicate label dup" in warnings and "other instance in" in warnings
 
 
 def test_page_in_no_toctree_is_reported(build_tiny):

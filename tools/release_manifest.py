@@ -126,6 +126,20 @@ def resolve_commit(repo: Path, commit: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
+def missing_commits(repo: Path, manifest: Manifest) -> list[tuple[Release, int]]:
+    """(release, manifest line) for each release whose commit this full clone lacks.
+
+    A tarball (no git) or a shallow clone (Read the Docs) has no history to check: nothing is missing.
+    """
+    shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=repo,
+                             capture_output=True, text=True)
+    if shallow.returncode != 0 or shallow.stdout.strip() != "false":
+        return []
+    text = manifest.path.read_text(encoding="utf-8")
+    return [(release, _line_of(text, "commit", index)) for index, release in enumerate(manifest.releases)
+            if resolve_commit(repo, release.commit) is None]
+
+
 def _page(path: str, srcdir: str) -> str | None:
     """docs/topics/safety/aftercare.md -> topics/safety/aftercare (None for files that are not pages)."""
     prefix = srcdir.rstrip("/") + "/"

@@ -26,9 +26,13 @@ class HandoutList(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         items = nodes.bullet_list(classes=["handout-list"])
+        missing = self.env.handout_pdfs_missing.setdefault(self.env.docname, set())
         for docname in self.config.handouts:
             pdf = handout_pdf(self.config, docname)
-            self.env.note_dependency(str(pdf))  # re-read this page when a PDF appears or changes
+            if pdf.exists():
+                self.env.note_dependency(str(pdf))  # re-read this page when the PDF changes or goes
+            else:
+                missing.add(str(pdf))  # a missing dependency would re-read the page on every build
             para = nodes.paragraph()
             title = pending_xref("", refdomain="std", reftype="doc", reftarget="/" + docname,
                                  refdoc=self.env.docname, refexplicit=False, refwarn=True)
@@ -43,6 +47,30 @@ class HandoutList(SphinxDirective):
                 para += nodes.Text(" · PDF not made yet: print the page from your browser.")
             items += nodes.list_item("", para)
         return [items]
+
+
+def init_env(app: Sphinx, env, docnames=None) -> None:
+    if not hasattr(env, "handout_pdfs_missing"):
+        env.handout_pdfs_missing = {}  # docname -> PDFs its handout list said were not made yet
+
+
+def purge_doc(app: Sphinx, env, docname: str) -> None:
+    init_env(app, env)
+    env.handout_pdfs_missing.pop(docname, None)
+
+
+def merge_info(app: Sphinx, env, docnames, other) -> None:
+    init_env(app, env)
+    for docname in docnames:
+        if docname in getattr(other, "handout_pdfs_missing", {}):
+            env.handout_pdfs_missing[docname] = other.handout_pdfs_missing[docname]
+
+
+def pages_with_new_pdfs(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Re-read a handout list when a PDF it lacked has been made."""
+    init_env(app, env)
+    return [docname for docname, missing in env.handout_pdfs_missing.items()
+            if docname in env.found_docs and any(Path(pdf).exists() for pdf in missing)]
 
 
 def copy_pdfs(app: Sphinx, exception: Exception | None) -> None:
@@ -61,5 +89,9 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("handouts_dir", "_build/handouts", "env", types=[str])
     app.add_directive("handout-list", HandoutList)
     app.connect("config-inited", resolve_handouts_dir)
+    app.connect("builder-inited", lambda app: init_env(app, app.env))
+    app.connect("env-purge-doc", purge_doc)
+    app.connect("env-merge-info", merge_info)
+    app.connect("env-get-outdated", pages_with_new_pdfs)
     app.connect("build-finished", copy_pdfs)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.1", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

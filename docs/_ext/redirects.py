@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import posixpath
+import re
 import tomllib
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
+from strict_rebuild import build_failed
 from tools.shared import absolute_url, line_of
 
 logger = logging.getLogger(__name__)
@@ -50,7 +52,10 @@ class Redirects:
         try:
             data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as error:
-            self.warn("", f"could not be read ({error}); fix the TOML syntax")
+            line = int(match.group(1)) if (match := re.search(r"at line (\d+)", str(error))) else 1
+            logger.warning("%s is not valid TOML (%s); fix the syntax: quote both sides, "
+                           '"old/docname" = "new/docname", under [pages] or [anchors]',
+                           path.name, error, type="redirects", location=f"{path}:{line}")
             return
         for key in sorted(set(data) - {"pages", "anchors"}):
             self.warn(key, "unknown table; use [pages] for moved pages and [anchors] for moved section ids")
@@ -81,7 +86,7 @@ def anchor_target(app: Sphinx, new: str) -> tuple[str, str] | None:
     return (label[0], label[1]) if label else None
 
 
-def check(app: Sphinx, env) -> None:
+def check(app: Sphinx, env) -> list[str]:
     """Every redirect must lead somewhere real, and must not hide a page that still exists."""
     redirects: Redirects = app.deep_link_redirects
     for old, new in redirects.pages.items():
@@ -97,6 +102,7 @@ def check(app: Sphinx, env) -> None:
             if anchor_target(app, new) is None:
                 redirects.warn(f"{page}#{old_id}", f"new label {new!r} does not exist; "
                                                    "give an existing label, or page#id")
+    return []
 
 
 def anchor_map(app: Sphinx, from_uri: str, page: str) -> dict[str, str]:
@@ -134,10 +140,14 @@ def pages_with_moved_ids(app: Sphinx, env, added, changed, removed) -> list[str]
 
 
 def write_stubs(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.format != "html" or not hasattr(app, "deep_link_redirects"):
+    # A failed build writes no stub: the next build would not rewrite it, and it could hide a page.
+    if exception or build_failed(app) or app.builder.format != "html" or not hasattr(app, "deep_link_redirects"):
         return
     baseurl = app.config.html_baseurl
+    written: set[str] = set()
     for old, new in app.deep_link_redirects.pages.items():
+        if old in app.env.found_docs or new not in app.env.found_docs:
+            continue  # never over a live page, never to nowhere (check() has warned)
         old_uri = app.builder.get_target_uri(old)
         target = relative_uri(old_uri, app.builder.get_target_uri(new))
         out = Path(app.outdir, old_uri + ("index.html" if old_uri.endswith("/") or not old_uri else ""))
@@ -145,17 +155,33 @@ def write_stubs(app: Sphinx, exception: Exception | None) -> None:
         canonical = (f'<link rel="canonical" href="{html.escape(absolute_url(baseurl, app.builder.get_target_uri(new)))}">\n'
                      if baseurl else "")
         anchors = anchor_map(app, old_uri, old)
-        out.write_text(STUB.format(
+        write_if_changed(out, STUB.format(
             lang=app.config.language or "en", canonical=canonical, target=html.escape(target),
             anchors=json_script(anchors) if anchors else "",
             static=relative_uri(old_uri, "_static/"), script=SCRIPT,
-        ), encoding="utf-8")
+        ))
+        written.add(old)
+    remove_old_stubs(app, written)
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def remove_old_stubs(app: Sphinx, written: set[str]) -> None:
+    """Delete the stubs of redirects that were removed from the file (kept in a list beside the doctrees)."""
+    record = Path(app.doctreedir, "redirect-stubs.json")
+    before = set(json.loads(record.read_text(encoding="utf-8"))) if record.exists() else set()
+    for old in before - written - app.env.found_docs:
+        Path(app.outdir, app.builder.get_target_uri(old)).unlink(missing_ok=True)
+    record.write_text(json.dumps(sorted(written)), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("redirects_file", "redirects.toml", "env", types=[str])
     app.connect("builder-inited", load)
-    app.connect("env-check-consistency", check)
+    app.connect("env-updated", check)  # every build: consistency checks skip builds that read no page
     app.connect("html-page-context", add_anchor_redirects)
     app.connect("env-get-outdated", pages_with_moved_ids)
     app.connect("build-finished", write_stubs)

@@ -34,11 +34,19 @@ def _dev_build_info(app: Sphinx) -> dict:
     try:
         manifest = release_manifest.load(path)
     except release_manifest.ManifestError as error:
-        logger.warning("%s", error.message, location=(str(error.path), error.line), type="versions")
+        # A "path:line" string: a (docname, line) location needs the environment, which does not exist yet.
+        logger.warning("%s", error.message, location=f"{error.path}:{error.line}", type="versions")
         return info
     info["releases"] = [release.as_json() for release in manifest.releases]
     info["current_name"] = manifest.current
     repo = Path(app.srcdir).parent
+    missing = release_manifest.missing_commits(repo, manifest)
+    for release, line in missing:
+        logger.warning("release %r: commit %s is not in this clone; correct the commit id (see `git log "
+                       "--oneline`), or fetch the history (git fetch --unshallow)", release.name, release.commit,
+                       location=f"{path}:{line}", type="versions", subtype="commit")
+    if missing:
+        return info
     try:
         info["history"] = release_manifest.page_history(repo, manifest.releases, Path(app.srcdir).name,
                                                         working_tree=True)

@@ -1,0 +1,37 @@
+"""Make sitemap.xml list every page on every build, in a stable order.
+
+sphinx-sitemap collects a page's address when the page is written, so after an incremental build
+its sitemap listed only the pages written in that run (2 of 31 after a no-change rebuild). Just
+before it writes the file, every page of the project is added again through sphinx-sitemap's own
+function (so its URL scheme and `sitemap_excludes` apply), duplicates are dropped and the list sorted.
+"""
+
+from __future__ import annotations
+
+import queue
+
+import sphinx_sitemap
+from sphinx.application import Sphinx
+
+
+def add_every_page(app: Sphinx, exception: Exception | None) -> None:
+    links = getattr(app, "sitemap_links", None)  # sphinx-sitemap's queue of (link, last updated)
+    if exception or app.builder.format != "html" or links is None:
+        return
+    for docname in sorted(app.env.all_docs):
+        sphinx_sitemap.add_html_link(app, docname, "page.html", {}, None)
+    collected: dict[str, object] = {}
+    while True:
+        try:
+            link, last_updated = links.get_nowait()
+        except queue.Empty:
+            break
+        collected[link] = collected.get(link) or last_updated
+    for link in sorted(collected):
+        links.put((link, collected[link]))
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("sphinx_sitemap")
+    app.connect("build-finished", add_every_page, priority=450)  # sphinx-sitemap writes it at 500
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
