@@ -108,7 +108,7 @@ def line_of(text: str, needle: str) -> int:
         (('comparison = "sham"', 'comparison = "placebo"'), 'comparison = "placebo"',
          "unknown comparison 'placebo'; write one of \"sham\""),
         (('direction = "better"', 'direction = "up"'), 'direction = "up"', "unknown direction 'up'"),
-        (('page = "neck"', 'page = "nekc"'), "[conditions.neck]",
+        (('page = "neck"', 'page = "nekc"'), 'page = "nekc"',
          "condition 'neck': page 'nekc' is not a page of the site"),
         (('name = "Neck pain"\n', ''), "[conditions.neck]", "condition 'neck': missing 'name'"),
     ],

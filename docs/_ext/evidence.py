@@ -26,6 +26,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from tools.shared import line_of
+
 logger = logging.getLogger(__name__)
 
 LEVELS = ["very low", "low", "moderate", "high"]  # GRADE's four levels, weakest first
@@ -133,23 +135,16 @@ def valid_certainty(value: object) -> bool:
     return bool(sep) and low in LEVELS and high in LEVELS and LEVELS.index(low) < LEVELS.index(high)
 
 
-def record_lines(text: str) -> tuple[list[tuple[int, dict[str, int]]], dict[str, int]]:
-    """The line of each [[finding]] and of its fields, and the line of each [conditions.<key>]."""
-    findings: list[tuple[int, dict[str, int]]] = []
+def table_lines(text: str) -> tuple[list[int], dict[str, int]]:
+    """The line of each [[finding]], and of each [conditions.<key>] (tomllib gives no lines)."""
+    findings: list[int] = []
     conditions: dict[str, int] = {}
-    current: dict[str, int] | None = None
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped == "[[finding]]":
-            current = {}
-            findings.append((number, current))
+            findings.append(number)
         elif stripped.startswith("[conditions."):
             conditions[stripped[len("[conditions."):].rstrip("]").strip().strip('"')] = number
-            current = None
-        elif stripped.startswith("["):
-            current = None
-        elif current is not None and "=" in stripped and not stripped.startswith("#"):
-            current.setdefault(stripped.split("=", 1)[0].strip().strip('"'), number)
     return findings, conditions
 
 
@@ -166,7 +161,14 @@ def read_evidence(path: Path, docnames: set[str], bib_keys: set[str]) -> Evidenc
     except tomllib.TOMLDecodeError as error:
         problem(getattr(error, "lineno", 1), f"is not valid TOML ({error}); fix the syntax")
         return evidence
-    finding_lines, condition_lines = record_lines(text)
+    finding_lines, condition_lines = table_lines(text)
+    headers = sorted([*finding_lines, *condition_lines.values()])
+
+    def field_line(table_line: int, name: str) -> int:
+        """The line of `name = ...` inside the table that starts at table_line, else the table's line."""
+        end = next((header - 1 for header in headers if header > table_line), None)
+        return line_of(text, name, table_line, end) or table_line
+
 
     for key in sorted(set(data) - {"conditions", "finding"}):
         problem(1, f"unknown table {key!r}; the file has [conditions.<key>] tables and [[finding]] records")
@@ -176,14 +178,14 @@ def read_evidence(path: Path, docnames: set[str], bib_keys: set[str]) -> Evidenc
             problem(line, f"condition {key!r} must be a table: [conditions.{key}] with name and page")
             continue
         for name in sorted(set(table) - set(CONDITION_FIELDS)):
-            problem(line, f"condition {key!r}: unknown field {name!r}; a condition has "
+            problem(field_line(line, name), f"condition {key!r}: unknown field {name!r}; a condition has "
                           + ", ".join(f"{n} ({how})" for n, how in CONDITION_FIELDS.items()))
         missing = [name for name in CONDITION_FIELDS if not str(table.get(name, "")).strip()]
         for name in missing:
             problem(line, f"condition {key!r}: missing {name!r}; write {name} = {CONDITION_FIELDS[name]}")
         page = str(table.get("page", "")).strip().strip("/")
         if page and page not in docnames:
-            problem(line, f"condition {key!r}: page {page!r} is not a page of the site; write the docname "
+            problem(field_line(line, "page"), f"condition {key!r}: page {page!r} is not a page of the site; write the docname "
                           "of the page that shows this condition (its path under docs/ without .md)")
         if not missing:
             evidence.conditions[key] = Condition(key, str(table["name"]).strip(), page, line,
@@ -191,8 +193,8 @@ def read_evidence(path: Path, docnames: set[str], bib_keys: set[str]) -> Evidenc
 
     records = data.get("finding", [])
     for index, record in enumerate(records if isinstance(records, list) else []):
-        line, fields = finding_lines[index] if index < len(finding_lines) else (1, {})
-        at = lambda name: fields.get(name, line)  # noqa: E731
+        line = finding_lines[index] if index < len(finding_lines) else 1
+        at = lambda name: field_line(line, name)  # noqa: E731
         ok = True
 
         def bad(name: str, message: str) -> None:
