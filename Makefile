@@ -12,6 +12,7 @@ CHROMIUM    := /usr/bin/chromium
 NGINX       := /usr/sbin/nginx
 JAVA        := /usr/bin/java
 NPM         := /usr/bin/npm
+NODE        := /usr/bin/node
 
 .DEFAULT_GOAL := help
 .PHONY: help html serve test linkcheck clean handouts
@@ -36,6 +37,9 @@ $(CHROMIUM) $(NGINX) $(JAVA):
 $(NPM):  # make bench installs Lighthouse with it
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
 
+$(NODE):  # the search engine's unit tests and make search-bench run in Node
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs
+
 html: $(VENV)/.installed ## Build the site strictly into _build/html (incremental)
 	$(BUILD_SITE) html $(BUILDDIR)/html $(SPHINXOPTS)
 
@@ -43,7 +47,7 @@ serve: $(VENV)/.installed ## Serve the site on http://127.0.0.1:8000 with live r
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 $$($(BIN)/python -m tools.shared flags) $(SPHINXOPTS) \
 		-c . --watch conf.py --watch tools $(SOURCEDIR) $(BUILDDIR)/html
 
-test: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(JAVA) ## Run the whole test suite (builds the site once)
+test: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(JAVA) $(NODE) ## Run the whole test suite (builds the site once)
 	$(BIN)/python -m pytest
 
 handouts: $(VENV)/.installed-test $(CHROMIUM) html ## Print the handout pages to PDF in _build/handouts, then list them in the site
@@ -72,7 +76,7 @@ bench: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(NPM) ## Time builds and te
 	$(BIN)/python -m tools.bench $(BENCHOPTS)
 
 .PHONY: search-bench
-search-bench: $(VENV)/.installed-test $(CHROMIUM) ## Rank, time and weigh the search (SEARCHOPTS="--engine both --queries FILE")
+search-bench: $(VENV)/.installed-test $(CHROMIUM) $(NODE) ## Rank, cross-validate, time and weigh the search, and a 10x site (SEARCHOPTS="--queries FILE")
 	$(BIN)/python -m tools.search_bench $(SEARCHOPTS)
 
 linkcheck: $(VENV)/.installed ## Check every external link

@@ -1,41 +1,73 @@
-"""Benchmark the site's search in headless Chromium: ranking quality, speed and index size.
+"""Benchmark the site's search: ranking quality, cross-validated tuning, speed, download size, growth.
 
 Usage:
-    .venv/bin/python tools/search_bench.py [--engine section|sphinx|both] [--queries FILE ...]
-                                           [--site DIR] [--failures N]
+    .venv/bin/python tools/search_bench.py [--queries FILE ...] [--site DIR] [--typing N]
+                                           [--folds K] [--no-growth] [--failures N]
 
-Builds the site (unless --site points at a built one), serves it on 127.0.0.1 and runs every query
-of each TSV file (query <TAB> acceptable pages, comma separated <TAB> kind) through the real
-search page. Prints hit@1, hit@3 and mean reciprocal rank (MRR) overall and per kind, the
-queries that missed the top three, how often the top result links to a section, the median and
-worst time from the last keystroke to results, and the index size (raw and gzip).
+Builds the site (unless --site points at a built one) and ranks every query of each TSV file
+(query <TAB> acceptable pages, comma separated, each `page` or `page#anchor` <TAB> kind) with the
+real engine (docs/_static/section-search-engine.js) in Node. For each file, per kind: hit@1, hit@3,
+mean reciprocal rank (MRR) and `section@1`, the share of right first results that link to the
+answering section (the listed anchor when the file names one, else any section anchor rather than
+the page's top). Then:
 
-Engines: `section` is ours (docs/_ext/section_search.py); `sphinx` is Sphinx's built-in search
-on the same pages (built with -D section_search_enabled=0), timed from page load to results
-since it has no search-as-you-type.
+- cross-validation on the real questions: the file is cut into K folds; for each, the grid of
+  ranking settings below is tuned on the other folds (best MRR) and scored on the held-out fold;
+- speed in headless Chromium: N queries typed into the real page, as a patient would, timed from
+  the last keystroke to results (median and worst);
+- download: every file the search page loads (raw and gzip), and a check that no other page loads a
+  search file;
+- growth: a synthetic site ten times larger (its sections are today's with a share of their words
+  replaced by other English words, as new pages would bring), made here and not kept: the index and
+  semantic file sizes, and the engine's load and query time in Node.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
+import json
+import random
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+import tomllib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urljoin, urlparse
+from urllib.parse import urljoin, urlparse
 
+from tools import shared
+from tools.bench import page_assets
 from tools.browser import launch, serve
 from tools.shared import ROOT, sphinx_command
 
-DEFAULT_QUERIES = [ROOT / "tests" / "search-queries.tsv"]
-TOP = 10
-TYPING_DELAY_MS = 40  # a fast typist; each keystroke then gets its own search
+shared.use_local_extensions()
+import search_semantic  # noqa: E402  (docs/_ext, where the indexer imports it from)
+from section_search import site_words  # noqa: E402  (the indexer's rule for the semantic targets)
 
-# Records the time of the last keystroke and of each finished search (ours dispatches an event).
+SHARED = ROOT.parent / "shared" / "search"
+DEFAULT_QUERIES = [ROOT / "tests" / "search-queries.tsv", SHARED / "queries.tsv",
+                   SHARED / "real-questions-dev.tsv"]
+REAL_QUESTIONS = "real-questions"  # files whose name starts so are cross-validated
+RANKER = ROOT / "tools" / "search_rank.js"
+NODE = "/usr/bin/node"
+TOP = 10
+BUDGET_GZIP = 150_000  # the search page's whole download
+TYPING_DELAY_MS = 40   # a fast typist; each keystroke then gets its own search
+# The settings cross-validation tunes (dotted names of docs/_ext/search-ranking.toml), and their values.
+GRID = {
+    "fields.heading.weight": [2.0, 4.0, 6.0],
+    "fields.title.weight": [1.0, 2.0],
+    "bm25.k1": [0.8, 1.2, 1.8],
+    "fields.text.b": [0.5, 0.75],
+    "semantic.weight": [0.3, 0.5, 0.7],
+}
+
+# Records the time of the last keystroke and of each finished search (the page dispatches an event).
 TIMING_SCRIPT = """
 window.__bench = {lastKey: 0, done: []};
 document.addEventListener("keydown", () => { window.__bench.lastKey = performance.now(); }, true);
@@ -43,54 +75,28 @@ document.addEventListener("section-search:done", (event) => {
   window.__bench.done.push({query: event.detail.query, at: performance.now()});
 }, true);
 """
-RANK_SCRIPT = """q => {
-  const engine = window.sectionSearch;
-  return engine.search(q).results.map(r => {
-    const section = engine.sections[r.best.id];
-    return engine.pages[r.page][0] + (section[1] ? "#" + section[1] : "");
-  });
-}"""
-# Sphinx's search writes a summary paragraph when it has finished; note when it appears.
-SPHINX_TIMING_SCRIPT = """
-window.__bench = {doneAt: null};
-new MutationObserver(() => {
-  if (window.__bench.doneAt === null && document.querySelector("#search-results .search-summary")
-      && /found|did not match/i.test(document.querySelector("#search-results .search-summary").textContent)) {
-    window.__bench.doneAt = performance.now();
-  }
-}).observe(document, {subtree: true, childList: true, characterData: true});
-"""
 
 
 @dataclass
 class Query:
     text: str
-    pages: list[str]
+    pages: list[str]   # `page` or `page#anchor`, site paths without .html
     kind: str
 
-
-@dataclass
-class Outcome:
-    query: Query
-    results: list[str]            # result pages, best first, without .html
-    top_href: str = ""
-    ms: float = 0.0
-
-    @property
-    def rank(self) -> int | None:
-        for number, page in enumerate(self.results[:TOP], 1):
-            if page in self.query.pages:
+    def rank(self, hrefs: list[str]) -> int | None:
+        wanted = {p.split("#")[0] for p in self.pages}
+        for number, href in enumerate(hrefs[:TOP], 1):
+            if page_of(href) in wanted:
                 return number
         return None
 
-
-@dataclass
-class Report:
-    engine: str
-    outcomes: list[Outcome] = field(default_factory=list)
-    index_bytes: int = 0
-    index_gzip: int = 0
-    load_ms: float = 0.0
+    def section_right(self, href: str) -> bool:
+        """The first result links to the answering section: the listed anchor, else any section."""
+        anchors = {p for p in self.pages if "#" in p}
+        page, _, anchor = href.partition("#")
+        if anchors:
+            return f"{page_of(page)}#{anchor}" in anchors
+        return bool(anchor)
 
 
 def read_queries(path: Path) -> list[Query]:
@@ -106,139 +112,228 @@ def read_queries(path: Path) -> list[Query]:
     return queries
 
 
-def page_of(href: str, base: str) -> str:
+def page_of(href: str, base: str = "http://site") -> str:
     """Site path of a result link (`topics/safety/aftercare`), whatever its query or anchor."""
     path = urlparse(urljoin(base + "/search.html", href)).path.lstrip("/")
-    path = path.removesuffix(".html")
-    return path or "index"
+    return path.removesuffix(".html") or "index"
 
 
-def build(engine: str, out: Path) -> None:
-    switch = ["-D", "section_search_enabled=0"] if engine == "sphinx" else []
-    cmd = sphinx_command(out, "-q", *switch, "-d", str(out / ".doctrees"))
+def build(out: Path) -> None:
+    """Build the site strictly into `out`, as `make html` does."""
+    cmd = sphinx_command(out, "-q", "-d", str(out / ".doctrees"))
     result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
     if result.returncode != 0:
         raise SystemExit(f"the site did not build:\n{result.stderr}")
 
 
-def run_section(page, base: str, queries: list[Query], fast: bool = False) -> tuple[list[Outcome], float]:
-    """Type each query into our search page, as a patient would, and time the last keystroke."""
-    page.add_init_script(TIMING_SCRIPT)
-    page.goto(base + "/search.html")
-    page.wait_for_selector("#search-results[data-search-state=done]", state="attached")
-    load_ms = page.evaluate("performance.now()")
-    box = page.locator("#section-search-q")
-    outcomes = []
-    if fast:  # ranking only: ask the page's engine directly, without typing
-        for query in queries:
-            hrefs = page.evaluate(RANK_SCRIPT, query.text)
-            outcomes.append(Outcome(query, [page_of(h, base) for h in hrefs], hrefs[0] if hrefs else "", 0.0))
-        return outcomes, load_ms
-    for query in queries:
-        box.fill("")
-        page.wait_for_function("document.querySelector('#search-results').dataset.query === ''")
-        page.evaluate("window.__bench.done = []")
-        box.type(query.text, delay=TYPING_DELAY_MS)
-        page.wait_for_function(
-            "q => window.__bench.done.some(d => d.query === q)", arg=query.text.strip())
-        ms = page.evaluate(
-            "q => window.__bench.done.filter(d => d.query === q).pop().at - window.__bench.lastKey",
-            query.text.strip())
-        hrefs = page.eval_on_selector_all("#search-results a", "links => links.map(a => a.getAttribute('href'))")
-        outcomes.append(Outcome(query, [page_of(h, base) for h in hrefs], hrefs[0] if hrefs else "", ms))
-    return outcomes, load_ms
+def rank(site: Path, texts: list[str], configs: list[dict] | None = None, semantic: bool = True) -> list[dict]:
+    """Each config's result links for every query, from the engine in Node."""
+    request = {"site": str(site), "queries": texts, "configs": configs or [{}], "semantic": semantic}
+    result = subprocess.run([NODE, str(RANKER)], input=json.dumps(request), capture_output=True, text=True,
+                            check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"{RANKER.name} failed:\n{result.stderr}")
+    return json.loads(result.stdout)
 
 
-def run_sphinx(page, base: str, queries: list[Query]) -> tuple[list[Outcome], float]:
-    """Open search.html?q=... for each query (Sphinx's search runs once the page has loaded)."""
-    page.add_init_script(SPHINX_TIMING_SCRIPT)
-    outcomes = []
-    for query in queries:
-        page.goto(f"{base}/search.html?q={quote(query.text)}")
-        page.wait_for_function("window.__bench && window.__bench.doneAt !== null")
-        ms = page.evaluate("window.__bench.doneAt")
-        hrefs = page.eval_on_selector_all("#search-results a", "links => links.map(a => a.getAttribute('href'))")
-        pages = list(dict.fromkeys(page_of(h, base) for h in hrefs))
-        outcomes.append(Outcome(query, pages, hrefs[0] if hrefs else "", ms))
-    return outcomes, 0.0
-
-
-def benchmark(engine: str, site: Path, queries: list[Query], fast: bool = False) -> Report:
-    from playwright.sync_api import sync_playwright
-
-    index = site / ("section-search-index.js" if engine == "section" else "searchindex.js")
-    data = index.read_bytes()
-    report = Report(engine, index_bytes=len(data), index_gzip=len(gzip.compress(data, 9)))
-    with serve(site) as base, sync_playwright() as playwright:
-        browser = launch(playwright)
-        # The site's Content-Security-Policy forbids eval, which Playwright's waits use.
-        page = browser.new_context(bypass_csp=True).new_page()
-        if engine == "section":
-            report.outcomes, report.load_ms = run_section(page, base, queries, fast)
-        else:
-            report.outcomes, report.load_ms = run_sphinx(page, base, queries)
-        browser.close()
-    return report
-
-
-def scores(outcomes: list[Outcome]) -> dict[str, float]:
-    ranks = [o.rank for o in outcomes]
+def scores(queries: list[Query], ranked: list[list[str]]) -> dict[str, float]:
+    ranks = [q.rank(r) for q, r in zip(queries, ranked, strict=True)]
+    firsts = [(q, r[0]) for q, r, k in zip(queries, ranked, ranks, strict=True) if k == 1]
     n = len(ranks) or 1
     return {
         "n": len(ranks),
         "hit@1": sum(r == 1 for r in ranks) / n,
         "hit@3": sum(r is not None and r <= 3 for r in ranks) / n,
         "mrr": sum(1 / r for r in ranks if r) / n,
+        "section@1": sum(q.section_right(href) for q, href in firsts) / (len(firsts) or 1),
     }
 
 
-def print_report(report: Report, show_failures: int) -> None:
-    print(f"\n== engine: {report.engine} ==")
-    overall = scores(report.outcomes)
-    print(f"{'kind':<12} {'n':>4} {'hit@1':>6} {'hit@3':>6} {'MRR':>6}")
+def print_scores(queries: list[Query], ranked: list[list[str]], failures: int) -> None:
+    print(f"| {'kind':<10} | {'n':>4} | hit@1 | hit@3 |   MRR | section@1 |")
+    print(f"|{'-' * 12}|{'-' * 6}|-------|-------|-------|-----------|")
     kinds = defaultdict(list)
-    for outcome in report.outcomes:
-        kinds[outcome.query.kind].append(outcome)
-    for kind in sorted(kinds):
-        s = scores(kinds[kind])
-        print(f"{kind:<12} {s['n']:>4} {s['hit@1']:>6.3f} {s['hit@3']:>6.3f} {s['mrr']:>6.3f}")
-    print(f"{'ALL':<12} {overall['n']:>4} {overall['hit@1']:>6.3f} {overall['hit@3']:>6.3f} {overall['mrr']:>6.3f}")
-    times = [o.ms for o in report.outcomes]
-    if any(times):
-        what = "last keystroke to results" if report.engine == "section" else "page load to results"
-        print(f"time, {what}: median {statistics.median(times):.1f} ms, worst {max(times):.1f} ms")
-    if report.load_ms:
-        print(f"search page ready (index loaded and built) after {report.load_ms:.0f} ms")
-    print(f"index: {report.index_bytes} bytes raw, {report.index_gzip} bytes gzip")
-    sectioned = [o for o in report.outcomes if o.rank == 1]
-    with_anchor = sum("#" in o.top_href for o in sectioned)
-    print(f"top results that were right and link to a section anchor: {with_anchor}/{len(sectioned)}")
-    failed = [o for o in report.outcomes if o.rank is None or o.rank > 1]
-    if failed:
-        print(f"not ranked first ({len(failed)}; rank '-' means not in the top {TOP}):")
-        for outcome in sorted(failed, key=lambda o: (o.rank or 99))[-show_failures:]:
-            print(f"  rank {outcome.rank or '-':>2}  [{outcome.query.kind}] {outcome.query.text!r}"
-                  f" -> want {','.join(outcome.query.pages)}; got {', '.join(outcome.results[:3]) or 'nothing'}")
+    for i, query in enumerate(queries):
+        kinds[query.kind].append(i)
+    for kind in [*sorted(kinds), "ALL"]:
+        picked = kinds[kind] if kind != "ALL" else range(len(queries))
+        s = scores([queries[i] for i in picked], [ranked[i] for i in picked])
+        print(f"| {kind:<10} | {s['n']:>4} | {s['hit@1']:.3f} | {s['hit@3']:.3f} | {s['mrr']:.3f} |"
+              f" {s['section@1']:>9.3f} |")
+    missed = [(q.rank(r), q, r) for q, r in zip(queries, ranked, strict=True) if q.rank(r) != 1]
+    if missed and failures:
+        print(f"\nnot ranked first ({len(missed)}; rank '-' means not in the top {TOP}):")
+        for k, query, r in sorted(missed, key=lambda m: m[0] or 99)[-failures:]:
+            got = ", ".join(page_of(h) for h in r[:3]) or "nothing"
+            print(f"  rank {k or '-':>2}  [{query.kind}] {query.text!r} -> want {','.join(query.pages)}; got {got}")
+
+
+def grid_configs() -> list[dict]:
+    names = list(GRID)
+    return [dict(zip(names, values, strict=True)) for values in itertools.product(*GRID.values())]
+
+
+def cross_validate(site: Path, queries: list[Query], folds: int) -> None:
+    """Tune the grid on K-1 folds, score the held-out fold; print the held-out scores."""
+    configs = grid_configs()
+    runs = rank(site, [q.text for q in queries], configs)
+    # Folds by position after a fixed shuffle: every query is held out exactly once.
+    order = list(range(len(queries)))
+    random.Random(14).shuffle(order)
+    fold_of = {i: n % folds for n, i in enumerate(order)}
+    held_ranked: dict[int, list[str]] = {}
+    print(f"\ncross-validation: {len(configs)} settings of {', '.join(GRID)}; {folds} folds")
+    for fold in range(folds):
+        train = [i for i in range(len(queries)) if fold_of[i] != fold]
+        test = [i for i in range(len(queries)) if fold_of[i] == fold]
+
+        def train_score(run: dict) -> tuple[float, float]:
+            s = scores([queries[i] for i in train], [run["ranked"][i] for i in train])
+            return s["mrr"], s["hit@1"]
+        best = max(runs, key=train_score)
+        s = scores([queries[i] for i in test], [best["ranked"][i] for i in test])
+        print(f"  fold {fold}: tuned {best['overrides']} -> held out n={s['n']} hit@1 {s['hit@1']:.3f}"
+              f" hit@3 {s['hit@3']:.3f} MRR {s['mrr']:.3f}")
+        for i in test:
+            held_ranked[i] = best["ranked"][i]
+    print("held-out folds together:")
+    print_scores(queries, [held_ranked[i] for i in range(len(queries))], 0)
+    committed = scores(queries, rank(site, [q.text for q in queries])[0]["ranked"])
+    print(f"(the committed settings on the whole file, tuned on it: hit@1 {committed['hit@1']:.3f}"
+          f" hit@3 {committed['hit@3']:.3f} MRR {committed['mrr']:.3f})")
+
+
+def typing_times(site: Path, queries: list[Query], count: int) -> None:
+    """Type `count` queries (spread over the files) into the real page; time last keystroke to results."""
+    from playwright.sync_api import sync_playwright
+
+    sample = queries[:: max(1, len(queries) // count)][:count]
+    times = []
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_context(bypass_csp=True).new_page()  # Playwright's waits use eval
+        page.add_init_script(TIMING_SCRIPT)
+        page.goto(base + "/search.html")
+        page.wait_for_selector("#search-results[data-search-state=done]", state="attached")
+        load_ms = page.evaluate("performance.now()")
+        box = page.locator("#section-search-q")
+        for query in sample:
+            box.fill("")
+            page.wait_for_function("document.querySelector('#search-results').dataset.query === ''")
+            page.evaluate("window.__bench.done = []")
+            box.type(query.text, delay=TYPING_DELAY_MS)
+            text = query.text.strip()
+            page.wait_for_function("q => window.__bench.done.some(d => d.query === q)", arg=text)
+            times.append(page.evaluate(
+                "q => window.__bench.done.filter(d => d.query === q).pop().at - window.__bench.lastKey", text))
+        browser.close()
+    print(f"\nspeed in Chromium, {len(times)} queries typed: last keystroke to results median "
+          f"{statistics.median(times):.1f} ms, worst {max(times):.1f} ms (including the {20} ms debounce);"
+          f" page ready after {load_ms:.0f} ms")
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def download(site: Path) -> None:
+    files = page_assets(site, site / "search.html")
+    print("\nthe search page's download (gzip level 6, as deploy/nginx-site.conf serves it):")
+    total_raw = total_gz = 0
+    for f in files:
+        raw = f.read_bytes()
+        total_raw, total_gz = total_raw + len(raw), total_gz + gz(raw)
+        if any(name in f.name for name in ("search", "semantic")):
+            print(f"  {f.relative_to(site).as_posix():<40} {len(raw):>8} bytes raw {gz(raw):>7} gzip")
+    verdict = "within" if total_gz <= BUDGET_GZIP else "OVER"
+    print(f"  {'all ' + str(len(files)) + ' files':<40} {total_raw:>8} bytes raw {total_gz:>7} gzip"
+          f" ({verdict} the {BUDGET_GZIP // 1000} KB budget)")
+    others = [p for p in site.rglob("*.html") if p.name != "search.html"
+              and any("search-" in a.name and a.suffix == ".js" for a in page_assets(site, p))]
+    print(f"  other pages that load a search file: {len(others)}"
+          + (f" ({', '.join(str(p.relative_to(site)) for p in others[:5])})" if others else ""))
+
+
+def read_global(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text[text.index("=") + 1:].strip().rstrip(";"))
+
+
+def growth(site: Path, factor: int = 10) -> None:
+    """Index and semantic sizes, and engine speed, for a synthetic site `factor` times larger."""
+    index = read_global(site / "section-search-index.js")
+    config = index["config"]
+    stop = set(config["query"]["stop_words"].split())
+    rng = random.Random(10)
+    fresh = [w for w in search_semantic.english_words(60_000) if w not in stop]
+    pages, sections = list(index["pages"]), list(index["sections"])
+    for copy in range(1, factor):
+        offset = len(pages)
+        pages += [[f"copy{copy}/{url}", f"{title} {copy}", weight] for url, title, weight in index["pages"]]
+        for section in index["sections"]:
+            def vary(text: str) -> str:  # a quarter of the words become other English words
+                return " ".join(rng.choice(fresh) if rng.random() < 0.25 else w for w in text.split())
+            sections.append([section[0] + offset, section[1], vary(section[2]), vary(section[3]),
+                             vary(section[4]), section[5]])
+    big = {**index, "pages": pages, "sections": sections}
+    with tempfile.TemporaryDirectory(prefix="search-growth-") as tmp:
+        out = Path(tmp)
+        started = time.process_time()
+        table = search_semantic.build_table(site_words(big), config["semantic"], stop)
+        table_cpu = time.process_time() - started
+        for name, key, data in (("section-search-index.js", "SECTION_SEARCH_INDEX", big),
+                                ("section-search-semantic.js", "SECTION_SEARCH_SEMANTIC", table)):
+            payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            (out / name).write_text(f"window.{key}={payload};\n", encoding="utf-8")
+        sizes = {}
+        for name in ("section-search-index.js", "section-search-semantic.js"):
+            for where, folder in (("today", site), (f"{factor}x", out)):
+                raw = (folder / name).read_bytes()
+                sizes[name, where] = (len(raw), gz(raw))
+        started = time.perf_counter()
+        run = rank(out, ["is dry needling painful", "pregnant", "how often"] * 10)[0]
+        node_ms = (time.perf_counter() - started) * 1000
+    print(f"\ngrowth: a synthetic site {factor}x today's ({len(sections)} sections, made here, not kept)")
+    print("| file | today raw | today gzip | 10x raw | 10x gzip |")
+    print("|---|---|---|---|---|")
+    for name in ("section-search-index.js", "section-search-semantic.js"):
+        t, b = sizes[name, "today"], sizes[name, f"{factor}x"]
+        print(f"| {name} | {t[0]} | {t[1]} | {b[0]} | {b[1]} |")
+    print(f"10x: semantic table built in {table_cpu:.1f} s CPU; in Node, engine load plus 30 queries "
+          f"{node_ms:.0f} ms, {run['ms_per_query']:.1f} ms a query")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--engine", choices=["section", "sphinx", "both"], default="section")
-    parser.add_argument("--queries", type=Path, nargs="+", default=DEFAULT_QUERIES)
-    parser.add_argument("--site", type=Path, help="an already built site (section engine only)")
-    parser.add_argument("--fast", action="store_true",
-                        help="ranking only: skip typing and timing (for tuning)")
-    parser.add_argument("--failures", type=int, default=60, help="how many failed queries to list")
+    parser.add_argument("--queries", type=Path, nargs="+", default=[p for p in DEFAULT_QUERIES if p.is_file()])
+    parser.add_argument("--site", type=Path, help="an already built site")
+    parser.add_argument("--typing", type=int, default=40, help="how many queries to type in Chromium (0: none)")
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds on real questions (0: none)")
+    parser.add_argument("--no-growth", action="store_true", help="skip the synthetic 10x site")
+    parser.add_argument("--no-semantic", action="store_true", help="rank without the semantic table")
+    parser.add_argument("--failures", type=int, default=30, help="how many missed queries to list per file")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="try a ranking setting, e.g. --set query.synonym_weight=0.5")
     args = parser.parse_args(argv)
-    queries = [q for path in args.queries for q in read_queries(path)]
-    engines = ["sphinx", "section"] if args.engine == "both" else [args.engine]
-    print(f"{len(queries)} queries from {', '.join(str(p) for p in args.queries)}")
+    overrides = {name: tomllib.loads(f"v = {value}")["v"] for name, value in (s.split("=", 1) for s in args.set)}
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
-        for engine in engines:
-            site = args.site if args.site and engine == "section" else Path(tmp) / engine
-            if not (args.site and engine == "section"):
-                build(engine, site)
-            print_report(benchmark(engine, site, queries, args.fast), args.failures)
+        site = args.site or Path(tmp) / "site"
+        if not args.site:
+            build(site)
+        everything = []
+        for path in args.queries:
+            queries = read_queries(path)
+            everything += queries
+            ranked = rank(site, [q.text for q in queries], [overrides], not args.no_semantic)[0]["ranked"]
+            print(f"\n## {path.name} ({len(queries)} queries)\n")
+            print_scores(queries, ranked, args.failures)
+            if args.folds and path.name.startswith(REAL_QUESTIONS):
+                cross_validate(site, queries, args.folds)
+        if args.typing:
+            typing_times(site, everything, args.typing)
+        download(site)
+        if not args.no_growth:
+            growth(site)
     return 0
 
 

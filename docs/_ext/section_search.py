@@ -1,33 +1,33 @@
 """Build the site's own search index: one document per section, with glossary synonyms.
 
 Each section of each page becomes one document (page, heading, anchor, text, the glossary
-terms it links to); the glossary's term lines give the synonym groups. The index is written
-to ``section-search-index.js`` and queried in the browser by ``_static/section-search.js``
-(MiniSearch, vendored in ``_static/minisearch/``).
+terms it links to); the glossary's term lines give the synonym groups. The index, with the
+ranking configuration of ``docs/_ext/search-ranking.toml``, is written to ``section-search-index.js``
+and scored in the browser by ``_static/section-search-engine.js``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import tomllib
 from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
+
+import search_semantic
 
 logger = logging.getLogger(__name__)
 
 INDEX_FILE = "section-search-index.js"
-# Whole pages that rank below topic pages; a page with a toctree (home, section landing pages) does too,
-# except its sections that answer in their own words rather than through cards linking to other pages.
-DEFAULT_PAGE_WEIGHTS = { "references": 0.2, "changelog": 0.2, "genindex": 0.0}
-LANDING_WEIGHT = 0.45
-LANDING_ANSWER_WEIGHT = 0.9  # on a tie, the topic page that a landing page sums up comes first
+# Every ranking weight, read here and written into the index for the engine. It is toolchain, not
+# content: older releases are built with today's (tools/build_versions.py).
+RANKING_FILE = Path(__file__).with_name("search-ranking.toml")
 CARD_CLASS = "sd-card"  # sphinx-design's grid-item-card
-# A glossary definition is a fallback: the topic pages that use the term explain it in context.
-GLOSSARY_ENTRY_WEIGHT = 0.1
 CLINICIAN_CLASS = "for-clinicians"
 SKIPPED_CLASSES = {"page-meta", "print-footer", "handout-only"}
 WORD_RE = re.compile(r"\s+")
@@ -182,10 +182,18 @@ def merge_info(app: Sphinx, env, docnames, other) -> None:
                 getattr(env, name)[docname] = getattr(other, name)[docname]
 
 
-def build_index(app: Sphinx) -> dict:
+def ranking_config() -> dict:
+    try:
+        return tomllib.loads(RANKING_FILE.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ExtensionError(f"{RANKING_FILE}: {error} (README, 'Search', describes this file)") from error
+
+
+def build_index(app: Sphinx, config: dict) -> dict:
     """The compact index shipped to the browser (lists, not objects, to keep it small)."""
     env = app.env
-    weights = {**DEFAULT_PAGE_WEIGHTS, **app.config.section_search_page_weights}
+    page_config = config["pages"]
+    weights = {**page_config["weights"], **app.config.section_search_page_weights}
     groups = [group for docname in sorted(env.section_search_glossary)
               for group in env.section_search_glossary[docname]]
     group_of = {}
@@ -197,7 +205,7 @@ def build_index(app: Sphinx) -> dict:
         if docname not in env.found_docs:
             continue
         page = env.section_search_pages[docname]
-        weight = weights.get(docname, LANDING_WEIGHT if page["landing"] else 1.0)
+        weight = weights.get(docname, page_config["landing"] if page["landing"] else 1.0)
         if weight <= 0:
             continue
         page_number = len(pages)
@@ -210,14 +218,14 @@ def build_index(app: Sphinx) -> dict:
             if page["landing"] and docname not in weights and not section["overview"]:
                 if answers_number is None:
                     answers_number = len(pages)
-                    pages.append([pages[page_number][0], page["title"], LANDING_ANSWER_WEIGHT])
+                    pages.append([pages[page_number][0], page["title"], page_config["landing_answer"]])
                 number = answers_number
             sections.append([number, section["anchor"], section["heading"],
                              section["text"], section["detail"], linked])
         if glossary_groups:
             # Each glossary entry is its own document, ranked as if on a page of lower weight.
             entries_page = len(pages)
-            pages.append([pages[page_number][0], page["title"], weight * GLOSSARY_ENTRY_WEIGHT])
+            pages.append([pages[page_number][0], page["title"], weight * page_config["glossary_entry"]])
         for group in glossary_groups or ():
             sections.append([entries_page, group["anchor"], group["terms"][0], group["text"], "",
                              [group_of[group["terms"][0].lower()]]])
@@ -225,21 +233,40 @@ def build_index(app: Sphinx) -> dict:
                       for t in s["terms"]} - set(group_of)) if groups else []
     if unknown:  # Sphinx itself warns about unknown terms; this only notes the index lacks them
         logger.info("section_search: terms without a glossary entry: %s", ", ".join(unknown))
-    return {"pages": pages, "synonyms": [group["terms"] for group in groups], "sections": sections}
+    return {"config": config, "pages": pages, "synonyms": [group["terms"] for group in groups],
+            "sections": sections}
+
+
+def site_words(index: dict) -> list[str]:
+    """Every word the index's sections use, stop words left out: the targets of the semantic layer."""
+    stop = set(index["config"]["query"]["stop_words"].split())
+    texts = [page[1] for page in index["pages"]] + [" ".join(group) for group in index["synonyms"]]
+    texts += [" ".join(section[2:5]) for section in index["sections"]]
+    return sorted({word for text in texts for word in search_semantic.normalise(text)
+                   if word not in stop and not word.isdigit()})
+
+
+def write_script(path: Path, name: str, data: dict) -> None:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(f"window.{name}={payload};\n", encoding="utf-8")
 
 
 def write_index(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or not app.config.section_search_enabled:
         return
-    index = build_index(app)
-    payload = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    Path(app.outdir, INDEX_FILE).write_text(f"window.SECTION_SEARCH_INDEX={payload};\n", encoding="utf-8")
+    index = build_index(app, ranking_config())
+    index["background"] = search_semantic.background_idf(site_words(index))
+    write_script(Path(app.outdir, INDEX_FILE), "SECTION_SEARCH_INDEX", index)
+    stop = set(index["config"]["query"]["stop_words"].split())
+    table = search_semantic.table_for(site_words(index), index["config"]["semantic"], stop, Path(app.doctreedir))
+    write_script(Path(app.outdir, search_semantic.SEMANTIC_FILE), "SECTION_SEARCH_SEMANTIC", table)
 
 
 def add_template_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if pagename == "search":
         context["section_search_enabled"] = app.config.section_search_enabled
         context["section_search_index"] = INDEX_FILE
+        context["section_search_semantic"] = search_semantic.SEMANTIC_FILE
 
 
 def skip_builtin_index(app: Sphinx) -> None:

@@ -1,0 +1,462 @@
+/* The search engine: tokenize, stem, expand and score, with no page and no DOM.
+ * The search page's glue (section-search.js) and the unit tests (tests/js/) both use it.
+ * Its data: the index written by docs/_ext/section_search.py (sections, glossary synonyms and the
+ * ranking configuration of docs/_ext/search-ranking.toml) and, optionally, the semantic table of lay
+ * words written by docs/_ext/search_semantic.py. Scoring is BM25F over five fields (README, "Search"). */
+(function (root, factory) {
+  "use strict";
+  if (typeof module === "object" && module.exports) module.exports = factory();
+  else root.SectionSearchEngine = factory();
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  var FIELDS = ["title", "heading", "terms", "text", "detail"];
+  var EXCERPT_WORDS = 32;
+  // "shouldn't" (or "shouldnt") is "should not": the "not" is kept, and no near word ("shoulder") is guessed.
+  var CONTRACTION = /^(do|does|did|is|are|was|were|has|have|had|could|should|would|must|need|ca|wo)nt$/;
+  var CONTRACTION_BASE = { ca: "can", wo: "will" };
+
+  /* A light English stemmer: enough to join needle/needles/needling, bruise/bruising. */
+  function stem(word) {
+    if (word.length <= 3 || /\d/.test(word)) return word;
+    var w = word;
+    if (/ie[sd]$/.test(w) && w.length > 4) w = w.slice(0, -3) + "y"; // cries, cried: cry
+    else if (/sses$/.test(w)) w = w.slice(0, -2);
+    else if (/[^su]s$/.test(w) && !/is$/.test(w)) w = w.slice(0, -1);
+    var m = /^(.{3,}?)(ing|ed)$/.exec(w);
+    if (m && /[aeiouy]/.test(m[1])) {
+      w = m[1];
+      if (/([bdfgmnprt])\1$/.test(w)) w = w.slice(0, -1);
+    }
+    m = /^(.{3,}?)ness$/.exec(w);
+    if (m) w = m[1];
+    if (w.length > 3 && /e$/.test(w)) w = w.slice(0, -1);
+    return w;
+  }
+
+  /* Lower case, no accents or apostrophes, letters and digits only (the indexer normalises alike). */
+  function normalise(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/['\u2019]/g, "").replace(/[^a-z0-9]+/g, " ").trim();
+  }
+
+  function tokenize(text) {
+    var clean = normalise(text);
+    if (!clean) return [];
+    var out = [];
+    clean.split(" ").forEach(function (w) {
+      var m = CONTRACTION.exec(w);
+      if (m) out.push(CONTRACTION_BASE[m[1]] || m[1], "not");
+      else out.push(w);
+    });
+    return out;
+  }
+
+  /* Damerau-Levenshtein distance (adjacent swaps count once), stopping early past `limit`. */
+  function editDistance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var prev2 = null, prev = [], cur, i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      cur = [i];
+      var rowMin = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          d = Math.min(d, prev2[j - 2] + 1);
+        }
+        cur[j] = d;
+        if (d < rowMin) rowMin = d;
+      }
+      if (rowMin > limit) return limit + 1;
+      prev2 = prev;
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  function allowedTypos(word) {
+    return word.length < 4 ? 0 : word.length < 8 ? 1 : 2;
+  }
+
+  function sameLetters(a, b) {
+    return a.split("").sort().join("") === b.split("").sort().join("");
+  }
+
+  function escapeHtml(text) {
+    return text.replace(/[&<>"]/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c];
+    });
+  }
+
+  /* Where `needle` first occurs in `haystack` as a run of items, or -1. */
+  function firstRun(haystack, needle) {
+    for (var i = 0; i + needle.length <= haystack.length; i++) {
+      var ok = true;
+      for (var j = 0; j < needle.length; j++) {
+        if (haystack[i + j] !== needle[j]) { ok = false; break; }
+      }
+      if (ok) return i;
+    }
+    return -1;
+  }
+
+  function containsRun(haystack, needle) {
+    return firstRun(haystack, needle) >= 0;
+  }
+
+  /* ---- The engine ----------------------------------------------------------------------- */
+
+  /* `index`: {config, pages: [[url, title, weight]], synonyms: [[term, ...]],
+     sections: [[page, anchor, heading, text, detail, [synonym groups]]]}.
+     `semantic` (optional): {words: [...], sites: [...], links: [[site, similarity %, ...], ...]}. */
+  function Engine(index, semantic) {
+    var self = this;
+    this.config = index.config;
+    this.pages = index.pages;
+    this.sections = index.sections;
+    this.synonyms = index.synonyms;
+    this.stopWords = new Set(this.config.query.stop_words.trim().split(/\s+/));
+    var stop = this.stopWords;
+    function stems(text) {
+      return tokenize(text).filter(function (w) { return !stop.has(w); }).map(stem);
+    }
+    this.groupStems = this.synonyms.map(function (group) { return group.map(stems); });
+    this.termVocab = new Set();  // stems of glossary terms and their other term lines
+    this.groupStems.forEach(function (group) {
+      group.forEach(function (phrase) { phrase.forEach(function (s) { self.termVocab.add(s); }); });
+    });
+    this.headingStems = this.sections.map(function (section) {
+      return Array.from(new Set(stems(section[2])));
+    });
+
+    // Inverted index: stem -> {docs: [section ids], tf: [BM25F weighted, length-normalised count]}.
+    var fieldConfig = FIELDS.map(function (f) { return self.config.fields[f]; });
+    var lengths = FIELDS.map(function () { return []; });
+    var counts = [];  // per section: Map stem -> [count per field]
+    this.wordVocab = new Map();  // word as written -> how often (for typo correction)
+    this.sections.forEach(function (section, id) {
+      // A page's top section has the page title as its heading: the title field counts it once.
+      var fieldText = [self.pages[section[0]][1], section[1] ? section[2] : "",
+        section[5].map(function (g) { return self.synonyms[g].join(" "); }).join(" "), section[3], section[4]];
+      var perStem = new Map();
+      fieldText.forEach(function (text, f) {
+        var n = 0;
+        tokenize(text).forEach(function (w) {
+          if (stop.has(w)) return;
+          n++;
+          if (f !== 2) self.wordVocab.set(w, (self.wordVocab.get(w) || 0) + 1);
+          var s = stem(w);
+          var c = perStem.get(s);
+          if (!c) { c = [0, 0, 0, 0, 0]; perStem.set(s, c); }
+          c[f]++;
+        });
+        lengths[f][id] = n;
+      });
+      counts.push(perStem);
+    });
+    var averages = lengths.map(function (list) {
+      var total = 0;
+      list.forEach(function (n) { total += n; });
+      return total / Math.max(1, list.length) || 1;
+    });
+    this.postings = new Map();
+    counts.forEach(function (perStem, id) {
+      perStem.forEach(function (c, s) {
+        var tf = 0;
+        for (var f = 0; f < FIELDS.length; f++) {
+          if (!c[f]) continue;
+          var norm = 1 - fieldConfig[f].b + fieldConfig[f].b * lengths[f][id] / averages[f];
+          tf += fieldConfig[f].weight * c[f] / norm;
+        }
+        var p = self.postings.get(s);
+        if (!p) { p = { docs: [], tf: [] }; self.postings.set(s, p); }
+        p.docs.push(id);
+        p.tf.push(tf);
+      });
+    });
+    // How rare a word is in general English (0 to 1), for stems of the site: the rarest form counts.
+    var background = new Map();
+    Object.keys(index.background || {}).forEach(function (value) {
+      index.background[value].split(" ").forEach(function (w) {
+        var s = stem(w);
+        background.set(s, Math.max(background.get(s) || 0, parseFloat(value)));
+      });
+    });
+    // Inverse document frequency over the site's sections, scaled by the word's rarity in English.
+    var n = this.sections.length, power = this.config.bm25.background_power;
+    this.idf = new Map();
+    this.postings.forEach(function (p, s) {
+      var rarity = background.has(s) ? Math.pow(background.get(s), power) : 1;
+      self.idf.set(s, rarity * Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5)));
+    });
+    this.corrections = new Map();  // typed word -> corrected words (typing repeats words)
+    this.semantic = semantic ? this.loadSemantic(semantic) : null;
+  }
+
+  /* The lay-word table: English word -> [[site stem, similarity], ...], keyed by stem too.
+     Its `real` words are English words with no site word near in meaning: never corrected. */
+  Engine.prototype.loadSemantic = function (data) {
+    var self = this;
+    var byWord = new Map();
+    var siteStems = data.sites ? data.sites.split(" ").map(stem) : [];
+    (data.words ? data.words.split(" ") : []).forEach(function (word, i) {
+      var key = stem(word);
+      var links = data.links[i];
+      var list = byWord.get(key) || [];
+      for (var k = 0; k + 1 < links.length; k += 2) {
+        var target = siteStems[links[k]];
+        if (target === key || !self.postings.has(target)) continue;
+        if (!list.some(function (e) { return e[0] === target; })) list.push([target, links[k + 1] / 100]);
+      }
+      byWord.set(key, list);
+      byWord.set(word, list);
+    });
+    (data.real ? data.real.split(" ") : []).forEach(function (word) {
+      if (!byWord.has(word)) byWord.set(word, []);
+    });
+    return byWord;
+  };
+
+  Engine.prototype.stem = stem;
+
+  Engine.prototype.known = function (word) {
+    return this.wordVocab.has(word) || this.postings.has(stem(word));
+  };
+
+  /* The closest word the site uses to `word`, within the typos its length allows; null if none. */
+  Engine.prototype.nearest = function (word, limit) {
+    var best = null, bestDistance = limit + 1, bestCount = 0;
+    this.wordVocab.forEach(function (count, candidate) {
+      // Typos seldom touch the first letter; checking it first keeps this fast.
+      if (Math.abs(candidate.length - word.length) > limit) return;
+      if (candidate[0] !== word[0] && !(candidate[0] === word[1] && candidate[1] === word[0])) return;
+      var d = editDistance(word, candidate, limit);
+      if (d > limit) return;
+      if (word.length === 4 && !sameLetters(word, candidate)) return; // short words: swapped letters only
+      if (d < bestDistance || (d === bestDistance && count > bestCount)) {
+        best = candidate; bestDistance = d; bestCount = count;
+      }
+    });
+    return best === null ? null : { word: best, distance: bestDistance };
+  };
+
+  /* A word the site never uses becomes the closest word it does: one word, or two when the space
+     between them was missed ("triggerpoint"). A real English word is never "corrected" into another
+     one (concussion is not conclusion): the semantic table knows it, and the search says it is not found. */
+  Engine.prototype.correct = function (word) {
+    if (!this.corrections.has(word)) this.corrections.set(word, this.findCorrection(word));
+    return this.corrections.get(word);
+  };
+
+  Engine.prototype.findCorrection = function (word) {
+    if (this.known(word) || /\d/.test(word)) return [word];
+    if (this.semantic && this.semantic.has(word)) return [word];
+    var typing = false;
+    this.wordVocab.forEach(function (_, candidate) {
+      if (!typing && candidate.length > word.length && candidate.lastIndexOf(word, 0) === 0) typing = true;
+    });
+    if (typing && word.length >= 3) return [word]; // still being typed: a prefix of a real word
+    var limit = allowedTypos(word);
+    var near = limit ? this.nearest(word, limit) : null;
+    var alias = this.termVocab.has(stem(word));
+    if (near && !(alias && near.distance > 1)) return [near.word];
+    if (alias) return [word];
+    for (var i = 3; i <= word.length - 3; i++) {
+      var left = this.fix(word.slice(0, i)), right = this.fix(word.slice(i));
+      if (left && right) return [left, right];
+    }
+    return [word];
+  };
+
+  Engine.prototype.fix = function (part) {
+    if (this.wordVocab.has(part)) return part;
+    if (part.length < 5) return null;
+    var near = this.nearest(part, 1);
+    return near ? near.word : null;
+  };
+
+  /* A query as concepts: each typed word with its alternatives (stem, weight), plus glossary synonyms.
+     A concept scores by its best alternative in a section, so expansions never add up. */
+  Engine.prototype.plan = function (query) {
+    var self = this, q = this.config.query, sem = this.config.semantic;  // sem.threshold applied at build
+    var typed = tokenize(query);
+    var kept = typed.filter(function (w) { return !self.stopWords.has(w); });
+    if (!kept.length) kept = typed; // a query of stop words only: search them anyway
+    var concepts = [], shown = [], corrected = false, unknown = [];
+    var complete = !/[a-z0-9]$/i.test(query);
+    kept.forEach(function (w, i) {
+      var last = i === kept.length - 1 && !complete;
+      var fixed = self.correct(w);
+      var isTypo = fixed.length !== 1 || fixed[0] !== w;
+      fixed.forEach(function (f) {
+        var s = stem(f);
+        var alts = [];
+        if (self.postings.has(s)) alts.push([s, isTypo ? q.typo_weight : 1]);
+        if (last && !isTypo && s.length >= 3) self.prefixes(s).forEach(function (p) { alts.push([p, q.prefix_weight]); });
+        var meaning = self.semantic && (self.semantic.get(f) || self.semantic.get(s));
+        if (meaning && (!alts.length || sem.expand_known)) {
+          meaning.forEach(function (e) {
+            alts.push([e[0], sem.weight * e[1]]);
+          });
+        }
+        if (!alts.length) unknown.push(f);
+        concepts.push({ word: f, stem: s, alts: alts });
+        shown.push(f);
+      });
+      if (isTypo && fixed.some(function (f) { return self.postings.has(stem(f)); })) corrected = true;
+    });
+    var stems = concepts.map(function (c) { return c.stem; });
+    // Glossary synonyms: a query containing any term line of an entry also searches the others, as
+    // other ways to say the typed words (the first of them stands for the phrase), at a lower weight.
+    var added = [];
+    this.groupStems.forEach(function (group, g) {
+      var matched = group.filter(function (phrase) { return phrase.length && containsRun(stems, phrase); });
+      if (!matched.length) return;
+      var concept = concepts[firstRun(stems, matched[0])];
+      group.forEach(function (phrase) {
+        // A longer form of what was typed ("trigger point dry needling" for "dry needling") narrows it.
+        if (matched.some(function (m) { return containsRun(phrase, m); })) return;
+        phrase.forEach(function (s) {
+          if (!self.postings.has(s) || stems.indexOf(s) >= 0) return;
+          concept.alts.push([s, q.synonym_weight]);
+        });
+      });
+      added.push(self.synonyms[g][0]);
+    });
+    return { concepts: concepts, corrected: corrected ? shown.join(" ") : null,
+             synonyms: added, unknown: unknown };
+  };
+
+  /* Stems the site uses that begin with a half-typed word (not itself a word of the site). */
+  Engine.prototype.prefixes = function (s) {
+    if (this.postings.has(s)) return [];
+    var out = [];
+    this.postings.forEach(function (_, candidate) {
+      if (candidate.length > s.length && candidate.lastIndexOf(s, 0) === 0) out.push(candidate);
+    });
+    return out;
+  };
+
+  Engine.prototype.search = function (query) {
+    var self = this, k1 = this.config.bm25.k1, q = this.config.query;
+    var plan = this.plan(query);
+    var scores = new Map();  // section id -> score
+    var matched = new Map(); // section id -> Set of matched stems
+    plan.concepts.forEach(function (concept) {
+      var best = new Map();
+      concept.alts.forEach(function (alt) {
+        var p = self.postings.get(alt[0]);
+        if (!p) return;
+        var weight = alt[1] * self.idf.get(alt[0]);
+        for (var i = 0; i < p.docs.length; i++) {
+          var tf = p.tf[i];
+          var value = weight * tf * (k1 + 1) / (k1 + tf);
+          var id = p.docs[i];
+          var prior = best.get(id);
+          if (!prior || value > prior[0]) best.set(id, [value, alt[0]]);
+        }
+      });
+      best.forEach(function (v, id) {
+        scores.set(id, (scores.get(id) || 0) + v[0]);
+        var m = matched.get(id);
+        if (!m) { m = new Set(); matched.set(id, m); }
+        m.add(v[1]);
+      });
+    });
+    // A section whose heading asks what the query asks is probably the answer (headings are questions).
+    var asked = this.questionWeights(plan);
+    var hits = [];
+    scores.forEach(function (score, id) {
+      var likeness = self.likeness(self.headingStems[id], asked);
+      hits.push({ id: id, score: score * self.pages[self.sections[id][0]][2] * (1 + q.heading_likeness * likeness),
+                  terms: matched.get(id) });
+    });
+    hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+    // One result per page: its best section, plus its other matching sections, each counting
+    // `section_decay` times the one before (the page as a whole answers too).
+    var byPage = new Map();
+    hits.forEach(function (hit) {
+      if (hit.score <= 0) return;
+      var page = self.sections[hit.id][0];
+      var url = self.pages[page][0];
+      var entry = byPage.get(url);
+      if (!entry) byPage.set(url, { page: page, best: hit, score: hit.score, share: q.section_decay });
+      else if (entry.share > 0.01) { entry.score += entry.share * hit.score; entry.share *= q.section_decay; }
+    });
+    var results = Array.from(byPage.values());
+    results.sort(function (a, b) { return b.score - a.score; });
+    return { plan: plan, results: results.slice(0, q.max_results) };
+  };
+
+  /* The query's stems, each alternative with its weight times its IDF (the best, if several). */
+  Engine.prototype.questionWeights = function (plan) {
+    var self = this, weights = new Map(), total = 0;
+    plan.concepts.forEach(function (concept) {
+      var best = 0;
+      concept.alts.forEach(function (alt) {
+        var w = alt[1] * (self.idf.get(alt[0]) || 0);
+        if (w > (weights.get(alt[0]) || 0)) weights.set(alt[0], w);
+        if (w > best) best = w;
+      });
+      if (!concept.synonym) total += best;
+    });
+    return { weights: weights, total: total };
+  };
+
+  /* How alike a heading and the query are: IDF-weighted Dice overlap of their stems (0 to 1). */
+  Engine.prototype.likeness = function (stems, asked) {
+    if (!stems.length || !asked.total) return 0;
+    var self = this, shared = 0, total = 0;
+    stems.forEach(function (s) {
+      var w = self.idf.get(s) || 0;
+      total += w;
+      if (asked.weights.has(s)) shared += Math.min(w, asked.weights.get(s));
+    });
+    return total ? 2 * shared / (total + asked.total) : 0;
+  };
+
+  /* The link of a result: the page, and the section's anchor unless it is the page's top. */
+  Engine.prototype.href = function (entry) {
+    var section = this.sections[entry.best.id];
+    return this.pages[entry.page][0] + (section[1] ? "#" + section[1] : "");
+  };
+
+  /* An excerpt of the section around its densest cluster of matched words, marked up as HTML. */
+  Engine.prototype.excerpt = function (sectionId, matched) {
+    var section = this.sections[sectionId];
+    var source = section[3] || section[4];
+    var hitsAt = this.marks(source.split(/\s+/), matched);
+    if (!hitsAt.some(Boolean) && section[4] && source !== section[4]) source = section[4];
+    return this.excerptOf(source.split(/\s+/), matched);
+  };
+
+  Engine.prototype.marks = function (tokens, matched) {
+    var stop = this.stopWords;
+    return tokens.map(function (token) {
+      var w = normalise(token).split(" ")[0] || "";
+      return w && !stop.has(w) && matched.has(stem(w)) ? 1 : 0;
+    });
+  };
+
+  Engine.prototype.excerptOf = function (tokens, matched) {
+    var hitsAt = this.marks(tokens, matched);
+    var start = 0, bestCount = -1, count = 0, i;
+    for (i = 0; i < tokens.length; i++) {
+      count += hitsAt[i];
+      if (i >= EXCERPT_WORDS) count -= hitsAt[i - EXCERPT_WORDS];
+      if (count > bestCount) { bestCount = count; start = Math.max(0, i - EXCERPT_WORDS + 1); }
+    }
+    var first = hitsAt.indexOf(1);
+    if (first >= 0 && first - start > EXCERPT_WORDS - 6) start = Math.max(0, first - 4);
+    var end = Math.min(tokens.length, start + EXCERPT_WORDS);
+    var html = tokens.slice(start, end).map(function (token, k) {
+      return hitsAt[start + k] ? "<mark>" + escapeHtml(token) + "</mark>" : escapeHtml(token);
+    }).join(" ");
+    return (start > 0 ? "… " : "") + html + (end < tokens.length ? " …" : "");
+  };
+
+  return { Engine: Engine, stem: stem, normalise: normalise, tokenize: tokenize,
+           editDistance: editDistance, escapeHtml: escapeHtml, FIELDS: FIELDS };
+});

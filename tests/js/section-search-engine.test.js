@@ -1,0 +1,150 @@
+/* Unit tests of the search engine (docs/_static/section-search-engine.js) on a tiny made-up index:
+ * no site build, no browser. Run with `node --test tests/js/` (tests/test_search_engine.py does). */
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.join(__dirname, "..", "..");
+const { Engine, stem, tokenize, normalise, editDistance } =
+  require(path.join(ROOT, "docs", "_static", "section-search-engine.js"));
+
+/* The real ranking configuration, as the indexer writes it into the index. */
+function rankingConfig() {
+  const out = require("node:child_process").execFileSync(
+    process.env.PYTHON || "python3",
+    ["-c", "import json, sys, tomllib; print(json.dumps(tomllib.load(open(sys.argv[1], 'rb'))))",
+     path.join(ROOT, "docs", "_ext", "search-ranking.toml")], { encoding: "utf8" });
+  return JSON.parse(out);
+}
+const CONFIG = rankingConfig();
+
+function engine(sections, options = {}) {
+  const pages = options.pages || [["a.html", "Page A", 1], ["b.html", "Page B", 1], ["c.html", "Landing", 0.45]];
+  const synonyms = options.synonyms || [["Anticoagulant", "Blood thinners", "Warfarin"]];
+  const index = { config: options.config || CONFIG, pages, synonyms,
+                  sections, background: {} };
+  return new Engine(index, options.semantic || null);
+}
+
+const SECTIONS = [
+  // page, anchor, heading, text, detail, synonym groups
+  [0, "", "Page A", "Dry needling uses thin needles in the muscle.", "", []],
+  [0, "a-hurt", "Does dry needling hurt?", "You may feel a quick sting. Dry needling can ache.", "", []],
+  [0, "a-often", "How many sessions will I need, and how often?", "Most people have a few sessions.", "", []],
+  [1, "", "Page B", "Is dry needling safe? Dry needling is safe for most people, during and after.", "", []],
+  [1, "b-pregnancy", "Can I have dry needling if I am pregnant?", "Tell us about a pregnancy.", "", []],
+  [1, "b-blood", "Blood thinners", "If you take an anticoagulant, tell us.", "", [0]],
+  [2, "", "Landing", "Dry needling dry needling dry needling needles.", "", []],
+];
+
+test("normalise and tokenize: lower case, no accents or apostrophes, contractions kept as 'not'", () => {
+  assert.equal(normalise("Café  Déjà-vu!"), "cafe deja vu");
+  assert.deepEqual(tokenize("Shouldn't I?"), ["should", "not", "i"]);
+  assert.deepEqual(tokenize("It's sore"), ["its", "sore"]);
+});
+
+test("stem joins a word's forms and leaves short words alone", () => {
+  for (const [a, b] of [["needle", "needles"], ["needle", "needling"], ["bruise", "bruising"], ["cries", "cry"]]) {
+    assert.equal(stem(a), stem(b), `${a} / ${b}`);
+  }
+  assert.equal(stem("ims"), "ims");
+  assert.notEqual(stem("painful"), stem("pain"), "'painful' is not 'pain' by stemming: the semantic table joins them");
+});
+
+test("edit distance counts an adjacent swap once and stops past its limit", () => {
+  assert.equal(editDistance("pian", "pain", 2), 1);
+  assert.equal(editDistance("shoudler", "shoulder", 2), 1);
+  assert.equal(editDistance("abcdef", "uvwxyz", 2), 3);
+});
+
+test("IDF: a word in every section counts for less than the word that names the topic", () => {
+  const e = engine(SECTIONS);
+  assert.ok(e.idf.get(stem("pregnant")) > 3 * e.idf.get(stem("needling")));
+});
+
+test("the rare word decides: the pregnancy section wins over pages full of 'dry needling'", () => {
+  const e = engine(SECTIONS);
+  const top = e.search("is dry needling safe during pregnancy").results[0];
+  assert.equal(e.href(top), "b.html#b-pregnancy");
+});
+
+test("a heading that asks the query's question wins, and links to its section", () => {
+  const e = engine(SECTIONS);
+  const top = e.search("how often should I get dry needling").results[0];
+  assert.equal(e.href(top), "a.html#a-often");
+});
+
+test("one result per page, best first, and a page's top section links to the page itself", () => {
+  const e = engine(SECTIONS);
+  const results = e.search("dry needling").results;
+  assert.equal(new Set(results.map((r) => r.page)).size, results.length);
+  assert.equal(results[results.length - 1].page, 2, "the landing page's weight puts it last");
+  assert.ok(!e.href(results.find((r) => r.page === 2)).includes("#"));
+});
+
+test("glossary synonyms: a term line finds sections that use another line of the same entry", () => {
+  const e = engine(SECTIONS);
+  const top = e.search("warfarin").results[0];
+  assert.equal(e.href(top), "b.html#b-blood");
+  assert.deepEqual(e.search("warfarin").plan.synonyms, ["Anticoagulant"]);
+});
+
+test("the semantic table: a lay word the site does not use finds the site's word near in meaning", () => {
+  const semantic = { words: "painful sore", sites: "hurt ache", links: [[0, 71, 1, 60], [1, 70]], real: "" };
+  const e = engine(SECTIONS, { semantic });
+  const found = e.search("is dry needling painful");
+  assert.equal(e.href(found.results[0]), "a.html#a-hurt");
+  assert.deepEqual(found.plan.unknown, []);
+  const weaker = CONFIG.semantic.weight * 0.71;
+  assert.ok(found.plan.concepts.find((c) => c.word === "painful").alts.some((a) => a[0] === stem("hurt")
+    && Math.abs(a[1] - weaker) < 1e-9), "a lay word counts at the semantic weight times its similarity");
+});
+
+test("a typo is corrected to the closest site word, and says so", () => {
+  const e = engine(SECTIONS);
+  const found = e.search("pregnnat");
+  assert.equal(found.plan.corrected, "pregnant");
+  assert.equal(e.href(found.results[0]), "b.html#b-pregnancy");
+});
+
+test("a real word the site does not use is never corrected into another word; it is reported unknown", () => {
+  // "pregnancies" is close in spelling to "pregnancy"; the table knows "concussion" as a real word.
+  const semantic = { words: "", sites: "", links: [], real: "concussion" };
+  const e = engine([...SECTIONS, [1, "b-conclusion", "Conclusion", "Our conclusion.", "", []]], { semantic });
+  const found = e.search("concussion during dry needling");
+  assert.equal(found.plan.corrected, null);
+  assert.deepEqual(found.plan.unknown, ["concussion"]);
+  assert.ok(found.results.every((r) => e.sections[r.best.id][1] !== "b-conclusion"));
+});
+
+test("no result at all for words the site does not know", () => {
+  const e = engine(SECTIONS);
+  const found = e.search("qqzxv wwqk");
+  assert.equal(found.results.length, 0);
+  assert.deepEqual(found.plan.unknown, ["qqzxv", "wwqk"]);
+});
+
+test("the last word can be half typed", () => {
+  const e = engine(SECTIONS);
+  assert.equal(e.href(e.search("pregn").results[0]).split("#")[0], "b.html");
+  assert.equal(e.search("pregn ").results.length, 0, "a finished word is not a prefix");
+});
+
+test("excerpts mark the matched words and escape HTML", () => {
+  const e = engine([[0, "x", "Heading", "Needles <b>are</b> thin & sterile.", "", []]]);
+  const hit = e.search("sterile needles").results[0].best;
+  const html = e.excerpt(hit.id, hit.terms);
+  assert.match(html, /<mark>sterile\.<\/mark>/);
+  assert.match(html, /&lt;b&gt;are&lt;\/b&gt;/);
+});
+
+test("every weight the engine uses comes from the ranking configuration", () => {
+  const source = fs.readFileSync(path.join(ROOT, "docs", "_static", "section-search-engine.js"), "utf8");
+  const used = new Set([...source.matchAll(/\b(?:q|sem|this\.config\.(?:bm25|query|semantic))\.([a-z_0-9]+)/g)]
+    .map((m) => m[1]));
+  const declared = new Set(["k1", ...Object.keys(CONFIG.bm25), ...Object.keys(CONFIG.query), ...Object.keys(CONFIG.semantic)]);
+  for (const name of used) assert.ok(declared.has(name), `${name} is used but not in docs/_ext/search-ranking.toml`);
+});
