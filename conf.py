@@ -44,6 +44,7 @@ extensions = [
     "handouts",
     "page_feedback",  # "Was this page helpful? / Report a problem" by the reader's own email
     "listen",  # "Listen to this page" with the browser's own speech synthesis
+    "decision_guide",  # the decision guide's questions as form controls; its script on its page only
     "section_search",  # the search page's own index, one document per section
     "glossary_headwords",  # one headword per glossary entry; other term lines "Also called" or hidden
     "lean_assets",

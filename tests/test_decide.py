@@ -1,0 +1,286 @@
+"""The decision guide (decide.html) in a real browser: research for the chosen problem, a summary of
+exactly the answers given, a printed sheet of at most two pages, nothing sent or stored unless asked,
+and every question on the page without JavaScript. Build checks for the `question` directive too."""
+
+from __future__ import annotations
+
+import re
+import runpy
+
+import pypdf
+import pytest
+from playwright.sync_api import expect
+
+from conftest import DOCS, ROOT, sphinx_build, write_tiny_project
+from tools.bench import BUDGET_BYTES, page_assets
+
+PAGE = "decide"
+CLINIC = runpy.run_path(str(ROOT / "conf.py"))["html_context"]["clinic"]
+LONG_ANSWER = "Exercises for six weeks, which helped a little.\nMassage twice.\nIbuprofen on bad days."
+
+
+def clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def control(name: str, value: str) -> str:
+    """The selector of one choice: controls are named by question and valued by choice."""
+    return f'input[name="{name}"][value="{value}"]'
+
+
+def pick_label(tab, label) -> None:
+    tab.check(control(label.input["name"], label.input["value"]))
+
+
+def questions(site) -> list:
+    return site.soup(PAGE).select(".decide-question")
+
+
+def answer_every_question(tab, site, pick=1) -> list[tuple[str, list[str]]]:
+    """Answer every question on the page; returns the expected (question, answers) pairs in order.
+
+    Radios take their `pick`-th choice, every other checkbox is ticked, each rated item takes a
+    rotating answer and each text box gets a few lines."""
+    expected = []
+    for question in questions(site):
+        kind = next(c for c in question["class"] if c != "decide-question").removeprefix("decide-")
+        if kind == "text":
+            box = question.select_one("textarea")
+            tab.fill(f"#{box['id']}", LONG_ANSWER)
+            expected.append((clean(question.select_one("label").get_text()), [clean(LONG_ANSWER)]))
+        elif kind == "rate":
+            for number, item in enumerate(question.select(".decide-item")):
+                labels = item.select("label")
+                chosen = labels[(number + pick) % len(labels)]
+                pick_label(tab, chosen)
+                expected.append((clean(item.legend.get_text()), [clean(chosen.get_text())]))
+        else:
+            labels = question.select("label")
+            chosen = [labels[pick % len(labels)]] if kind == "radio" else labels[::2]
+            for label in chosen:
+                pick_label(tab, label)
+            expected.append((clean(question.legend.get_text()), [clean(label.get_text()) for label in chosen]))
+    return expected
+
+
+def summary_pairs(tab) -> list[tuple[str, list[str]]]:
+    """(question, answers) as the summary sheet shows them, in order."""
+    return [(question, answers) for question, answers in tab.evaluate("""() =>
+        [...document.querySelectorAll('#decide-sheet dt')].map(dt => [
+            dt.textContent.replace(/\\s+/g, ' ').trim(),
+            dt.nextElementSibling.querySelector('li')
+              ? [...dt.nextElementSibling.querySelectorAll('li')].map(li => li.textContent.replace(/\\s+/g, ' ').trim())
+              : [dt.nextElementSibling.textContent.replace(/\\s+/g, ' ').trim()]])""")]
+
+
+def stored(tab) -> dict:
+    return tab.evaluate("() => ({local: {...localStorage}, session: {...sessionStorage}, cookie: document.cookie})") | {
+        "cookies": tab.context.cookies()}
+
+
+@pytest.fixture
+def guide(browser, site_url):
+    """The guide in a fresh browser context that records every request and console problem."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    tab.requests, tab.problems = [], []
+    tab.on("request", lambda request: tab.requests.append(request.url))
+    tab.on("console", lambda message: message.type in ("error", "warning") and tab.problems.append(message.text))
+    tab.on("pageerror", lambda error: tab.problems.append(str(error)))
+    tab.goto(f"{site_url}/{PAGE}.html", wait_until="networkidle")
+    yield tab
+    context.close()
+
+
+def visible_research(tab) -> list[str]:
+    return tab.evaluate("""() => [...document.querySelectorAll('.evidence-summary[data-condition]')]
+        .filter(el => el.offsetParent !== null).map(el => el.dataset.condition)""")
+
+
+def test_choosing_a_problem_shows_its_research(site, guide):
+    conditions = [s["data-condition"] for s in site.soup(PAGE).select(".evidence-summary[data-condition]")]
+    problems = [i["value"] for i in site.soup(PAGE).select('input[name="problem"]')]
+    assert set(problems) <= set(conditions), "every problem in step 1 needs its research in step 2"
+    assert visible_research(guide) == conditions, "before a choice, the research for every problem shows"
+    for problem in ("neck", "low-back", "jaw"):
+        guide.check(control("problem", problem))
+        assert visible_research(guide) == [problem]
+    assert "Jaw pain" in guide.locator("#decide-research-status").inner_text()
+    guide.get_by_role("button", name="Show research for every problem").click()
+    assert visible_research(guide) == conditions
+    guide.get_by_role("button", name="Show only my problem").click()
+    assert visible_research(guide) == ["jaw"]
+
+
+def test_summary_shows_exactly_the_answers_given(site, guide):
+    assert guide.locator("#decide-sheet").inner_text().count("No answers yet.") == 4
+    expected = answer_every_question(guide, site)
+    assert summary_pairs(guide) == expected
+    # Change answers: the summary follows, and an emptied text box leaves it.
+    guide.fill("#q-tried", "")
+    guide.uncheck(control("ask", "options"))
+    expected = [(q, a) for q, a in expected if q != "What have you tried so far, and how did it go?"]
+    expected = [(q, [x for x in a if not x.startswith("What are my options?")]) for q, a in expected]
+    assert summary_pairs(guide) == expected
+    assert not guide.problems
+
+
+def test_readiness_noes_are_counted_with_what_to_do(guide):
+    for item, answer in (("can-explain", "yes"), ("fits", "no"), ("answered", "no"), ("free", "yes")):
+        guide.check(control(f"ready-{item}", answer))
+    assert "You answered no to 2 of 4" in guide.locator("#decide-sheet").inner_text()
+
+
+def test_without_ticks_the_sheet_still_lists_every_question_to_ask(site, guide):
+    guide.check(control("problem", "neck"))
+    asked = [clean(label.get_text()) for label in site.soup(PAGE).select('[data-name="ask"] label')]
+    pairs = dict(summary_pairs(guide))
+    assert pairs["Questions to ask (you ticked none, so here are all of them)"] == asked
+
+
+def test_the_guide_works_by_keyboard_alone(guide):
+    guide.focus(control("problem", "neck"))
+    guide.keyboard.press("ArrowDown")  # a radio group moves and selects with the arrow keys
+    assert guide.is_checked(control("problem", "headache"))
+    guide.focus(control("ask", "which-muscles"))
+    guide.keyboard.press("Space")
+    assert guide.is_checked(control("ask", "which-muscles"))
+    assert visible_research(guide) == ["headache"]
+    assert "how close are they to my lungs" in guide.locator("#decide-sheet").inner_text()
+
+
+def test_printed_summary_fits_two_pages_with_answers_phone_and_address(site, guide, tmp_path):
+    expected = answer_every_question(guide, site)
+    for box in guide.locator(".decide-checkbox input").all():  # the longest sheet: every box ticked
+        box.check()
+    guide.emulate_media(media="print")
+    assert guide.locator(".print-footer svg title").first.text_content() == f"QR code for {canonical(site)}"
+    assert not guide.locator("#decide-situation").is_visible(), "the printed sheet holds the summary only"
+    pdf = tmp_path / "decide.pdf"
+    guide.pdf(path=str(pdf), format="Letter", print_background=True, prefer_css_page_size=True)
+    reader = pypdf.PdfReader(pdf)
+    assert 1 <= len(reader.pages) <= 2, f"the summary prints on {len(reader.pages)} pages (at most 2)"
+    text = clean(" ".join(page.extract_text() for page in reader.pages))
+    for question, answers in expected:
+        assert question in text
+        for answer in answers:
+            assert answer in text, f"{answer!r} is not on the printed sheet"
+    for label in site.soup(PAGE).select('[data-name="ask"] label'):
+        assert clean(label.get_text()) in text
+    assert CLINIC["phone"] in text
+    assert canonical(site).split("://", 1)[1] in text
+
+
+def canonical(site) -> str:
+    return site.soup(PAGE).select_one('link[rel="canonical"]')["href"]
+
+
+def test_nothing_is_sent_or_stored_unless_asked(site, site_url, guide):
+    loaded = len(guide.requests)
+    answer_every_question(guide, site)
+    assert guide.requests[loaded:] == [], "answering sent a request"
+    assert not [url for url in guide.requests if not url.startswith(site_url + "/")], "a request left the site"
+    assert stored(guide) == {"local": {}, "session": {}, "cookie": "", "cookies": []}
+    assert not guide.is_checked("#decide-keep"), "keeping answers must be off by default"
+    guide.reload()
+    assert not guide.is_checked(control("problem", "headache")), "answers came back without being kept"
+
+
+def test_kept_answers_come_back_until_cleared(site, guide):
+    guide.check("#decide-keep")
+    expected = answer_every_question(guide, site, pick=2)
+    assert list(stored(guide)["local"]) == ["decide-answers"]
+    assert stored(guide)["session"] == {} and stored(guide)["cookies"] == []
+    guide.reload()
+    assert guide.is_checked("#decide-keep")
+    assert summary_pairs(guide) == expected
+    guide.get_by_role("button", name="Clear my answers").click()
+    assert stored(guide)["local"] == {}
+    assert not guide.is_checked("#decide-keep")
+    assert guide.locator("#decide-sheet").inner_text().count("No answers yet.") == 4
+    expect(guide.locator("#decide-storage-status")).to_contain_text("cleared")  # announced after 50 ms
+    guide.reload()
+    assert summary_pairs(guide)[0][0].startswith("Questions to ask"), "cleared answers came back"
+
+
+def test_unticking_keep_forgets_at_once(site, guide):
+    guide.check("#decide-keep")
+    guide.check(control("problem", "jaw"))
+    assert "jaw" in stored(guide)["local"]["decide-answers"]
+    guide.uncheck("#decide-keep")
+    assert stored(guide)["local"] == {}
+
+
+def test_without_javascript_the_page_lists_every_question(browser, site, site_url):
+    source_questions = (DOCS / f"{PAGE}.md").read_text(encoding="utf-8").count(":::{question}")
+    assert len(questions(site)) == source_questions
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(f"{site_url}/{PAGE}.html")
+    for media in ("screen", "print"):
+        tab.emulate_media(media=media)
+        for question in questions(site):
+            heading = question.select_one("legend, label")
+            assert tab.get_by_text(clean(heading.get_text()), exact=True).first.is_visible(), heading.get_text()
+        labels = tab.locator(".decide-question label")
+        assert labels.count() == len(site.soup(PAGE).select(".decide-question label"))
+        assert all(label.is_visible() for label in labels.all())
+        assert tab.locator(".evidence-summary:visible").count() == len(site.soup(PAGE).select(".evidence-summary"))
+        assert not tab.locator("#decide-keep").is_visible(), "no storage choice without the script"
+        assert not tab.locator("#decide-print").is_visible()
+    context.close()
+
+
+def test_script_and_styles_load_on_the_guide_only(site):
+    for path, expected in ((PAGE, True), ("index", False), ("topics/safety/aftercare", False)):
+        html = site.html(path)
+        assert ('src="_static/decide.js' in html or 'decide.js?' in html) is expected, path
+        assert ("decide.css" in html) is expected, path
+    assert "<script>" not in site.soup(PAGE).select_one("article").decode(), "inline script: CSP forbids it"
+
+
+def test_page_weight_is_within_budget(site):
+    files = page_assets(site.out, site.out / f"{PAGE}.html")
+    weight = sum(f.stat().st_size for f in files)
+    assert weight < BUDGET_BYTES, f"{PAGE}.html loads {weight} bytes (budget {BUDGET_BYTES})"
+
+
+# -- the `question` directive on a tiny project ---------------------------------------------
+
+QUESTION_PAGE = """# Guide
+
+:::{{question}} Pick one
+:name: {name}
+{options}
+
+- First choice
+- Second choice
+:::
+"""
+
+
+@pytest.mark.parametrize(("name", "options", "message"), [
+    ("Bad Name", "", "give the question a `:name:` in lower case with hyphens"),
+    ("pick", ":values: a", "`:values:` lists 1 values for 2 choices"),
+    ("pick", ":values: a, a", "two choices have the same value"),
+    ("pick", ":type: rate", "a `rate` question needs a `:scale:`"),
+])
+def test_bad_questions_fail_the_build_with_file_line_and_fix(tmp_path, name, options, message):
+    src = write_tiny_project(tmp_path / "src", ["myst_parser", "decision_guide"],
+                             {"index": QUESTION_PAGE.format(name=name, options=options)},
+                             conf="myst_enable_extensions = ['colon_fence']\n")
+    result = sphinx_build(src, tmp_path / "out", confdir=src)
+    assert result.returncode != 0
+    assert re.search(rf"index\.md:3: WARNING: question: {re.escape(message)}", result.stderr), result.stderr
+
+
+def test_a_good_question_renders_labelled_native_controls(tmp_path):
+    src = write_tiny_project(tmp_path / "src", ["myst_parser", "decision_guide"],
+                             {"index": QUESTION_PAGE.format(name="pick", options=":type: checkbox")},
+                             conf="myst_enable_extensions = ['colon_fence']\n")
+    result = sphinx_build(src, tmp_path / "out", confdir=src)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert '<fieldset class="decide-question decide-checkbox" data-name="pick"><legend>Pick one</legend>' in html
+    assert '<label><input type="checkbox" name="pick" value="first-choice"> <span>First choice</span></label>' in html
+    assert "decide.js" in html
