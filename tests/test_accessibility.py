@@ -79,7 +79,8 @@ def test_focus_is_visible_on_interactive_elements(site_url, page):
     assert seen >= 10
 
 
-@pytest.mark.parametrize("path", ["index", "topics/safety/side-effects", "topics/science/evidence", "faq", "search"])
+@pytest.mark.parametrize("path", ["index", "topics/safety/side-effects", "topics/science/evidence", "faq", "search",
+                                  "decide"])
 def test_text_at_200_percent_needs_no_horizontal_scroll_on_a_phone(browser, site_url, path):
     # 200% zoom on a 390 px wide phone leaves 195 CSS pixels of layout width.
     context = browser.new_context(viewport={"width": 195, "height": 422}, device_scale_factor=2)

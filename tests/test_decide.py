@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import DOCS, ROOT, sphinx_build, write_tiny_project
+from test_accessibility import AXE_OPTIONS, axe, describe
 from tools.bench import BUDGET_BYTES, page_assets
 
 PAGE = "decide"
@@ -136,6 +137,18 @@ def test_without_ticks_the_sheet_still_lists_every_question_to_ask(site, guide):
     asked = [clean(label.get_text()) for label in site.soup(PAGE).select('[data-name="ask"] label')]
     pairs = dict(summary_pairs(guide))
     assert pairs["Questions to ask (you ticked none, so here are all of them)"] == asked
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(390, "dark"), (1280, "light")])
+def test_answered_guide_and_its_summary_have_no_axe_violations(browser, site, site_url, width, scheme):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, bypass_csp=True)
+    tab = context.new_page()
+    tab.goto(f"{site_url}/{PAGE}.html")
+    answer_every_question(tab, site)
+    tab.check("#decide-keep")
+    violations = axe.run(tab, options=AXE_OPTIONS).response["violations"]
+    context.close()
+    assert not violations, describe(violations)
 
 
 def test_the_guide_works_by_keyboard_alone(guide):
