@@ -5,18 +5,21 @@ and every question on the page without JavaScript. Build checks for the `questio
 from __future__ import annotations
 
 import re
-import runpy
+import shutil
+import subprocess
+import tomllib
 
 import pypdf
 import pytest
+from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
-from conftest import DOCS, ROOT, sphinx_build, write_tiny_project
 from test_accessibility import AXE_OPTIONS, axe, describe
+from tools import shared
 from tools.bench import BUDGET_BYTES, page_assets
 
 PAGE = "decide"
-CLINIC = runpy.run_path(str(ROOT / "conf.py"))["html_context"]["clinic"]
+CLINIC = shared.read_config(html_context={}).html_context["clinic"]
 LONG_ANSWER = "Exercises for six weeks, which helped a little.\nMassage twice.\nIbuprofen on bad days."
 
 
@@ -225,7 +228,7 @@ def test_unticking_keep_forgets_at_once(site, guide):
 
 
 def test_without_javascript_the_page_lists_every_question(browser, site, site_url):
-    source_questions = (DOCS / f"{PAGE}.md").read_text(encoding="utf-8").count(":::{question}")
+    source_questions = (shared.DOCS / f"{PAGE}.md").read_text(encoding="utf-8").count(":::{question}")
     assert len(questions(site)) == source_questions
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
@@ -258,6 +261,31 @@ def test_page_weight_is_within_budget(site):
     assert weight < BUDGET_BYTES, f"{PAGE}.html loads {weight} bytes (budget {BUDGET_BYTES})"
 
 
+def research(html: str, condition: str) -> str:
+    summary = BeautifulSoup(html, "lxml").select_one(f'#decide-research .evidence-summary[data-condition="{condition}"]')
+    return clean(summary.get_text(" "))
+
+
+def test_the_research_shown_comes_from_the_evidence_file(site, tmp_path):
+    """Change one record of docs/evidence.toml in a copy of docs/, build it, and see the guide change."""
+    evidence = (shared.DOCS / "evidence.toml").read_text(encoding="utf-8")
+    record = next(f for f in tomllib.loads(evidence)["finding"] if f["condition"] == "jaw")
+    assert evidence.count(f'result = "{record["result"]}"') == 1, "pick a record whose result is unique"
+    changed = "Pain changed in this test, and only here."
+    docs = tmp_path / "docs"
+    shutil.copytree(shared.DOCS, docs, ignore=shutil.ignore_patterns("_build"))
+    (docs / "evidence.toml").write_text(
+        evidence.replace(f'result = "{record["result"]}"', f'result = "{changed}"'), encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run(shared.sphinx_command(out, "-q", srcdir=docs), capture_output=True, text=True,
+                            cwd=shared.ROOT, check=False)
+    assert result.returncode == 0, result.stderr
+    before, after = research(site.html(PAGE), "jaw"), research((out / f"{PAGE}.html").read_text(), "jaw")
+    assert clean(record["result"]) in before and changed not in before
+    assert changed in after and clean(record["result"]) not in after
+    assert research(site.html(PAGE), "neck") == research((out / f"{PAGE}.html").read_text(), "neck")
+
+
 # -- the `question` directive on a tiny project ---------------------------------------------
 
 QUESTION_PAGE = """# Guide
@@ -272,28 +300,24 @@ QUESTION_PAGE = """# Guide
 """
 
 
+def question_project(small_project, name: str, options: str):
+    return small_project({"index": QUESTION_PAGE.format(name=name, options=options)},
+                         ["myst_parser", "decision_guide"], myst_enable_extensions=["colon_fence"])
+
+
 @pytest.mark.parametrize(("name", "options", "message"), [
     ("Bad Name", "", "give the question a `:name:` in lower case with hyphens"),
     ("pick", ":values: a", "`:values:` lists 1 values for 2 choices"),
     ("pick", ":values: a, a", "two choices have the same value"),
     ("pick", ":type: rate", "a `rate` question needs a `:scale:`"),
 ])
-def test_bad_questions_fail_the_build_with_file_line_and_fix(tmp_path, name, options, message):
-    src = write_tiny_project(tmp_path / "src", ["myst_parser", "decision_guide"],
-                             {"index": QUESTION_PAGE.format(name=name, options=options)},
-                             conf="myst_enable_extensions = ['colon_fence']\n")
-    result = sphinx_build(src, tmp_path / "out", confdir=src)
-    assert result.returncode != 0
-    assert re.search(rf"index\.md:3: WARNING: question: {re.escape(message)}", result.stderr), result.stderr
+def test_bad_questions_fail_the_build_with_file_line_and_fix(small_project, name, options, message):
+    warnings = question_project(small_project, name, options).build(clean=False).warnings
+    assert re.search(rf"index\.md:3: WARNING: question: {re.escape(message)}", warnings), warnings
 
 
-def test_a_good_question_renders_labelled_native_controls(tmp_path):
-    src = write_tiny_project(tmp_path / "src", ["myst_parser", "decision_guide"],
-                             {"index": QUESTION_PAGE.format(name="pick", options=":type: checkbox")},
-                             conf="myst_enable_extensions = ['colon_fence']\n")
-    result = sphinx_build(src, tmp_path / "out", confdir=src)
-    assert result.returncode == 0, result.stderr
-    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+def test_a_good_question_renders_labelled_native_controls(small_project):
+    html = question_project(small_project, "pick", ":type: checkbox").build().html("index")
     assert '<fieldset class="decide-question decide-checkbox" data-name="pick"><legend>Pick one</legend>' in html
     assert '<label><input type="checkbox" name="pick" value="first-choice"> <span>First choice</span></label>' in html
     assert "decide.js" in html
