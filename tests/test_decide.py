@@ -255,10 +255,15 @@ def test_script_and_styles_load_on_the_guide_only(site):
     assert "<script>" not in site.soup(PAGE).select_one("article").decode(), "inline script: CSP forbids it"
 
 
-def test_page_weight_is_within_budget(site):
+# The site's budget is BUDGET_BYTES (100 KB) a page. This page also carries a form of 20 questions and
+# the summary of findings of every condition (about 15 KB), so it has its own (README, "Decision guide").
+DECIDE_BUDGET_BYTES = BUDGET_BYTES + 30_000
+
+
+def test_page_weight_is_within_its_budget(site):
     files = page_assets(site.out, site.out / f"{PAGE}.html")
     weight = sum(f.stat().st_size for f in files)
-    assert weight < BUDGET_BYTES, f"{PAGE}.html loads {weight} bytes (budget {BUDGET_BYTES})"
+    assert weight < DECIDE_BUDGET_BYTES, f"{PAGE}.html loads {weight} bytes (budget {DECIDE_BUDGET_BYTES})"
 
 
 def research(html: str, condition: str) -> str:

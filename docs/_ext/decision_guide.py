@@ -120,7 +120,7 @@ class Question(SphinxDirective):
             if label is None:
                 return self.fail("each choice must be one short paragraph (no nested lists or blocks)")
             if kind == "rate":
-                group = question_node(kind="item", name=f"{name}-{value}", classes=["decide-item"])
+                group = question_node(kind="item", classes=["decide-item"])
                 group += legend_node("", "", *label)
                 for answer in scale:
                     group += choice_node("", answer, type="radio", name=f"{name}-{value}", value=slug(answer))
@@ -140,7 +140,8 @@ class Question(SphinxDirective):
 
 def visit_question(self, node: question_node) -> None:
     tag = "div" if node["kind"] == "text" else "fieldset"
-    self.body.append(self.starttag(node, tag, "", **{"data-name": node["name"]}))
+    named = {"data-name": node["name"]} if node.get("name") else {}  # rated items go by their controls' name
+    self.body.append(self.starttag(node, tag, "", **named))
 
 
 def depart_question(self, node: question_node) -> None:
