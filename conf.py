@@ -25,6 +25,7 @@ clinic = {
 # -- General configuration ----------------------------------------------------
 extensions = [
     "strict_rebuild",  # first, to see every warning: pages that warned are re-read next build
+    "input_checks",  # bytes that are not UTF-8, a broken references.bib, a base URL without https://
     # Sphinx's own
     # External
     "myst_parser",
@@ -58,6 +59,7 @@ extensions = [
     "stale_output",  # a deleted page's HTML goes with it
     "complete_sitemap",  # sitemap.xml lists every page, not only those written in this run
     "stable_config",  # no "configuration has changed" on a no-change rebuild
+    "glossary_checks",  # a term defined twice, a definition not indented: at their lines
 ]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = ["docs/_templates"]  # paths are relative to this file

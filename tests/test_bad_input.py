@@ -26,6 +26,19 @@ BIB = textwrap.dedent("""\
 """)
 
 
+# A page body with a glossary; its entries start at lines 14 and 17 of the page, `extra` at line 20.
+GLOSSARY = """```{{glossary}}
+:sorted:
+
+Needle
+   A thin tool.
+
+Knot
+   A sore spot.
+
+{extra}```"""
+
+
 def page(title: str, body: str = "Text.", label: str | None = None, **meta: str | None) -> str:
     fields = {**GOOD_META, **meta}
     front = "\n".join(f"{key}: {value}" for key, value in fields.items() if value is not None)
@@ -43,7 +56,8 @@ def build_tiny(small_project):
     def build(pages: dict[str, str], runs: int = 1):
         pages.setdefault("index", page("Home", "```{toctree}\nother\n```\n\n```{bibliography}\n```"))
         pages.setdefault("other", page("Other"))
-        project = small_project(pages, ["strict_rebuild", "myst_parser", "sphinxcontrib.bibtex", "page_metadata"],
+        project = small_project(pages, ["strict_rebuild", "myst_parser", "sphinxcontrib.bibtex", "page_metadata",
+                                        "glossary_checks"],
                                 files={"refs.bib": BIB}, bibtex_bibfiles=["refs.bib"], nitpicky=True)
         results = [(project.build(clean=False, strict=True).app, project.warnings) for _ in range(runs)]
         return results[0] if runs == 1 else results
@@ -63,8 +77,14 @@ def test_good_project_builds_without_warnings(build_tiny):
                      id="missing-field"),
         pytest.param(page("Other", reviewed="27/11/2026"), ["other.md:3", "'reviewed'", "not a valid date", "YYYY-MM-DD"],
                      id="malformed-date"),
-        pytest.param(page("Other", reviewed="2026-13-01"), ["other.md:1", "could not be read", "YYYY-MM-DD"],
+        pytest.param(page("Other", reviewed="2026-13-01"),
+                     ["other.md:3", "'reviewed'", "2026-13-01 is not a date that exists", "YYYY-MM-DD"],
                      id="impossible-date"),
+        pytest.param(page("Other").replace("pending\n---\n", "pending\n", 1),
+                     ["other.md:1", "no closing `---`", "add a line `---` after its last field (line 6)"],
+                     id="unclosed-front-matter"),
+        pytest.param(page("Other", reviewer="Physio: senior: x"),
+                     ["other.md:5", "not valid YAML", "quote a value that contains a colon"], id="front-matter-yaml"),
         pytest.param(page("Other", **{"next-review": "2026-10-01"}),
                      ["other.md:4", "'next-review'", "not after reviewed", "write a later date"],
                      id="next-review-before-reviewed"),
@@ -76,6 +96,12 @@ def test_good_project_builds_without_warnings(build_tiny):
                      id="unknown-citation"),
         pytest.param(page("Other", "A {term}`no such term`."), ["other.md:", "no such term"],
                      id="unknown-term"),
+        pytest.param(page("Other", GLOSSARY.format(extra="Needle\n   Again.\n")),
+                     ["other.md:20:", "'Needle' is already defined at line 14", "keep one entry"],
+                     id="duplicate-glossary-term"),
+        pytest.param(page("Other", GLOSSARY.format(extra="Taut band\nA tight strip of muscle.\n")),
+                     ["other.md:21:", "looks like the definition of glossary entry 'Taut band' (line 20)",
+                      "indent it by three spaces"], id="unindented-glossary-definition"),
     ],
 )
 def test_bad_input_is_reported_with_file_and_fix(build_tiny, other_page, expected):
@@ -85,6 +111,8 @@ def test_bad_input_is_reported_with_file_and_fix(build_tiny, other_page, expecte
         assert "Traceback" not in warnings
         for fragment in expected:
             assert fragment in warnings, f"{fragment!r} not in warnings:\n{warnings}"
+        for misleading in ("duplicate term description", "must not be separated by empty lines"):
+            assert misleading not in warnings  # Sphinx's message for the same problem, at another line
 
 
 def test_duplicate_label_across_pages_is_reported(build_tiny):

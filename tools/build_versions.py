@@ -119,6 +119,14 @@ def export_docs(commit: str, dest: Path) -> Path:
     return dest / SRCDIR
 
 
+class BuildFailed(Exception):
+    """A version's build failed; its messages (path:line: ...) are what the maintainer needs, not a traceback."""
+
+    def __init__(self, version: Version, messages: str) -> None:
+        super().__init__(version.name)
+        self.version, self.messages = version, messages
+
+
 def build(version: Version, cache: Path) -> tuple[Version, float, int]:
     """Build one version into its cache directory; returns (version, seconds, warning count)."""
     started = time.perf_counter()
@@ -138,7 +146,7 @@ def build(version: Version, cache: Path) -> tuple[Version, float, int]:
     result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
     (work / "warnings.log").write_text(result.stderr, encoding="utf-8")
     if result.returncode != 0:
-        raise RuntimeError(f"version {version.name} failed to build (log: {work / 'warnings.log'}):\n{result.stderr}")
+        raise BuildFailed(version, result.stderr)
     shutil.rmtree(work / "doctrees")
     shutil.rmtree(work / "src", ignore_errors=True)
     final = version.cache_dir(cache)
@@ -233,11 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     except release_manifest.ManifestError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    for release in manifest.releases:
-        if release_manifest.resolve_commit(ROOT, release.commit) is None:
-            print(f"error: {args.manifest}: release {release.name!r}: commit {release.commit} is not in this "
-                  "clone; fetch it (git fetch --unshallow) or correct the commit id", file=sys.stderr)
-            return 2
+    for release, line in release_manifest.missing_commits(ROOT, manifest, shallow_ok=False):
+        print(f"{args.manifest}:{line}: error: release {release.name!r}: commit {release.commit} is not in this "
+              "clone; fetch it (git fetch --unshallow) or correct the commit id", file=sys.stderr)
+        return 2
     versions = plan(manifest)
     args.cache.mkdir(parents=True, exist_ok=True)
     todo = [v for v in versions if not (v.cache_dir(args.cache) / "html" / "index.html").exists()]
@@ -246,10 +253,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {version.name:<12} to build ({version.why_rebuilt(args.cache)})")
         else:
             print(f"  {version.name:<12} cached ({version.cache_dir(args.cache).name})")
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for version, seconds, warnings in pool.map(lambda v: build(v, args.cache), todo):
-            note = f", {warnings} warning(s) in {version.cache_dir(args.cache) / 'warnings.log'}" if warnings else ""
-            print(f"  {version.name:<12} built in {seconds:.1f}s{note}")
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for version, seconds, warnings in pool.map(lambda v: build(v, args.cache), todo):
+                note = f", {warnings} warning(s) in {version.cache_dir(args.cache) / 'warnings.log'}" if warnings else ""
+                print(f"  {version.name:<12} built in {seconds:.1f}s{note}")
+    except BuildFailed as failure:
+        print(failure.messages.rstrip(), file=sys.stderr)
+        what = "fix the problems above, as `make html` reports them" if failure.version.commit is None else \
+            "its content cannot change: report the problem above with the toolchain"
+        print(f"error: version {failure.version.name} failed to build; {what}", file=sys.stderr)
+        return 1
     assemble(manifest, versions, args.cache, args.out)
     prune(args.cache, versions)
     print(f"{len(versions)} versions in {args.out} ({len(todo)} built) in {time.perf_counter() - started:.1f}s")

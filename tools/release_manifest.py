@@ -126,14 +126,15 @@ def resolve_commit(repo: Path, commit: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
-def missing_commits(repo: Path, manifest: Manifest) -> list[tuple[Release, int]]:
-    """(release, manifest line) for each release whose commit this full clone lacks.
+def missing_commits(repo: Path, manifest: Manifest, shallow_ok: bool = True) -> list[tuple[Release, int]]:
+    """(release, manifest line) for each release whose commit this clone lacks.
 
-    A tarball (no git) or a shallow clone (Read the Docs) has no history to check: nothing is missing.
+    With `shallow_ok`, a tarball (no git) or a shallow clone (Read the Docs) lacks nothing: it has
+    no history to check, and a plain build only omits the "Last changed" line.
     """
     shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=repo,
-                             capture_output=True, text=True)
-    if shallow.returncode != 0 or shallow.stdout.strip() != "false":
+                             capture_output=True, text=True, check=False)
+    if shallow_ok and (shallow.returncode != 0 or shallow.stdout.strip() != "false"):
         return []
     text = manifest.path.read_text(encoding="utf-8")
     return [(release, _line_of(text, "commit", index)) for index, release in enumerate(manifest.releases)

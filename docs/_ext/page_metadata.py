@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -33,6 +34,35 @@ def _field_line(source: Path, field: str) -> int:
         return 1
 
 
+def front_matter_problem(text: str) -> tuple[int, str]:
+    """(line, what is wrong and what to write) for front matter that MyST could not read."""
+    import yaml
+
+    lines = text.splitlines()
+    closing = next((n for n in range(1, len(lines)) if lines[n].rstrip() == "---"), None)
+    if closing is None:
+        last = 1
+        while last < len(lines) and re.match(r"^[\w-]+:", lines[last]):
+            last += 1
+        return 1, (f"that starts here has no closing `---`; add a line `---` after its last field "
+                   f"(line {last}), before the page's label and title")
+    for number in range(1, closing):
+        field, _, value = lines[number].partition(":")
+        if re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value) and parse_date(value.strip()) is None:
+            return number + 1, (f"field {field.strip()!r}: {value.strip()} is not a date that exists; "
+                                "write a real date as YYYY-MM-DD")
+    try:
+        yaml.safe_load("\n".join(lines[1:closing]))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark else 1
+        return line, (f"is not valid YAML ({error.problem or error}); write each field as `name: value` on "
+                      "its own line (quote a value that contains a colon)")
+    except (yaml.YAMLError, ValueError) as error:
+        return 1, f"could not be read ({error}); write each field as `name: value`, dates as YYYY-MM-DD"
+    return 1, "could not be read; write each field as `name: value`, dates as YYYY-MM-DD"
+
+
 def today(config) -> dt.date:
     """The date reviews are due against: `page_metadata_today` when set (tests), else today."""
     return dt.date.fromisoformat(config.page_metadata_today) if config.page_metadata_today else dt.date.today()
@@ -51,12 +81,11 @@ def validate(app: Sphinx, docname: str, meta: dict) -> dict | None:
             location=(docname, _field_line(source, field)), type="page_metadata", subtype=field,
         )
 
-    if not set(meta) & set(REQUIRED) and source.read_text(encoding="utf-8").startswith("---"):
-        # MyST drops front matter that is not valid YAML (an impossible date such as 2026-13-01 does that).
-        logger.warning(
-            "front matter could not be read: make it valid YAML, with dates that exist, as YYYY-MM-DD",
-            location=(docname, 1), type="page_metadata", subtype="yaml",
-        )
+    text = source.read_text(encoding="utf-8")
+    if not set(meta) & set(REQUIRED) and text.startswith("---"):
+        # MyST drops front matter it cannot read (unclosed, not YAML, or a date such as 2026-13-01).
+        line, message = front_matter_problem(text)
+        logger.warning("front matter %s", message, location=(docname, line), type="page_metadata", subtype="yaml")
         return None
     for field, how in REQUIRED.items():
         if not str(meta.get(field, "")).strip():
