@@ -60,6 +60,7 @@ extensions = [
     "complete_sitemap",  # sitemap.xml lists every page, not only those written in this run
     "stable_config",  # no "configuration has changed" on a no-change rebuild
     "glossary_checks",  # a term defined twice, a definition not indented: at their lines
+    "page_budget",  # a page that loads more than its budget (100 KB) fails, named
 ]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = ["docs/_templates"]  # paths are relative to this file
@@ -125,3 +126,13 @@ ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image"
                         '<meta property="og:image:height" content="630">']
 sitemap_url_scheme = "{link}"
 sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+
+# -- Page weight budget (docs/_ext/page_budget.py; README, "Speed, page weight") ----------------------
+# Every page, with everything it loads, within 100 KB uncompressed, except these (bytes):
+page_budgets = {
+    "decide": 130_000,  # a form of 20 questions and nine summaries of findings (README, "Decision guide")
+    "references": 130_000,  # all 64 sources, one entry each: looked up, not read through
+    # Over 100 KB since the feedback and listen lines joined every page (1 Dec 2026): to be trimmed back.
+    "faq": 105_000,
+    "topics/science/evidence": 103_000,
+}

@@ -15,10 +15,8 @@ nginx with the shipped config when nginx is installed, else by Python's http.ser
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
-import re
 import resource
 import shutil
 import statistics
@@ -26,23 +24,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 from tools.browser import CHROMIUM, CHROMIUM_ARGS, NGINX, serve_nginx
+from tools.page_weight import BUDGET_BYTES, gzip_weight, page_assets, weight
 from tools.browser import serve as serve_python
 from tools.shared import BUILD, ROOT, sphinx_command
 
 LIGHTHOUSE = "lighthouse@12.2.3"  # pinned exactly: scores move between releases
 TOOLS_DIR = BUILD / "tools"
-BUDGET_BYTES = 100_000  # per page, everything it loads, uncompressed (1 KB = 1000 bytes)
 EDITED_PAGE = "topics/safety/aftercare.md"
 LIGHTHOUSE_PAGES = ["index", "topics/science/what-is-dry-needling", "topics/safety/aftercare",
                     "topics/conditions/low-back-and-sciatica"]
 TARGETS = {"performance": 98, "accessibility": 100, "best-practices": 100, "seo": 100}
-CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
-JSON_LITERAL = re.compile(r"""["']([\w./-]+\.json)["']""")
 
 
 # -- Build times ----------------------------------------------------------------
@@ -85,61 +79,13 @@ def copy_sources(work: Path) -> None:
 
 # -- Page weight ------------------------------------------------------------------
 
-class AssetLinks(HTMLParser):
-    """Collect the URLs a page makes the browser load."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attr = {name: value or "" for name, value in attrs}
-        if tag == "link" and {"stylesheet", "icon", "preload", "modulepreload"} & set(attr.get("rel", "").split()):
-            self.urls.append(attr.get("href", ""))
-        elif tag == "script" and attr.get("src"):
-            self.urls.append(attr["src"])
-        elif tag in ("img", "source", "input") and attr.get("src"):
-            self.urls.append(attr["src"])
-
-
-def local_file(out: Path, base: str, url: str) -> Path | None:
-    """The built file a (relative) URL points at, or None for data:, external or missing files."""
-    if not url or url.startswith(("data:", "#")) or urlsplit(url).scheme or url.startswith("//"):
-        return None
-    path = urlsplit(urljoin(base, url)).path.lstrip("/")
-    target = out / path
-    return target if target.is_file() else None
-
-
-def page_assets(out: Path, page: Path) -> list[Path]:
-    base = "/" + page.relative_to(out).as_posix()
-    parser = AssetLinks()
-    parser.feed(page.read_text(encoding="utf-8"))
-    found: list[Path] = []
-    queue = [(base, url) for url in parser.urls]
-    while queue:
-        referrer, url = queue.pop()
-        target = local_file(out, referrer, url)
-        if target is None or target in found:
-            continue
-        found.append(target)
-        target_url = "/" + target.relative_to(out).as_posix()
-        if target.suffix == ".css":
-            queue += [(target_url, ref) for ref in CSS_URL.findall(target.read_text(encoding="utf-8"))]
-        elif target.suffix == ".js":  # JSON the script fetches, relative to the site root
-            queue += [("/", ref) for ref in JSON_LITERAL.findall(target.read_text(encoding="utf-8"))]
-    return [page, *found]
-
-
 def weight_table(out: Path) -> list[tuple[str, int, int, int]]:
     """(page, files, uncompressed bytes, gzip bytes) for the home page and every topic page."""
     pages = [out / "index.html", *sorted((out / "topics").rglob("*.html"))]
     rows = []
     for page in pages:
         files = page_assets(out, page)
-        raw = sum(f.stat().st_size for f in files)
-        packed = sum(len(gzip.compress(f.read_bytes(), compresslevel=6)) for f in files)
-        rows.append((page.relative_to(out).as_posix(), len(files), raw, packed))
+        rows.append((page.relative_to(out).as_posix(), len(files), weight(files), gzip_weight(files)))
     return rows
 
 

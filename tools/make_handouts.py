@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 from tools.browser import launch, serve
-from tools.shared import BUILD, HTML, ROOT, read_config
+from tools.shared import BUILD, DOCS, HTML, ROOT, read_config
+
+MAX_PAGES = 2  # a handout is one sheet, printed on both sides
 
 
 def handout_pages() -> list[str]:
@@ -45,8 +47,33 @@ def make_handouts(site: Path, out: Path) -> list[Path]:
             browser.close()
 
 
+def too_long(pdfs: list[Path], pages: list[str]) -> list[str]:
+    """`path:line: ...` for each handout over MAX_PAGES; its PDF is deleted, so no site links it."""
+    from pypdf import PdfReader
+
+    problems = []
+    for pdf, docname in zip(pdfs, pages):
+        count = len(PdfReader(pdf).pages)
+        if count > MAX_PAGES:
+            pdf.unlink()
+            problems.append(f"{DOCS / docname}.md:1: the handout prints on {count} Letter pages, more than "
+                            f"{MAX_PAGES}; shorten the page, or move what need not be on paper into a \"For "
+                            "clinicians\" dropdown (closed dropdowns do not print); its PDF was not kept")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    site = Path(argv[0]) if argv else HTML
+    out = Path(argv[1]) if len(argv) > 1 else BUILD / "handouts"
+    pdfs = make_handouts(site, out)
+    problems = too_long(pdfs, handout_pages())
+    for path in pdfs:
+        if path.exists():
+            print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
 if __name__ == "__main__":
-    site = Path(sys.argv[1]) if len(sys.argv) > 1 else HTML
-    out = Path(sys.argv[2]) if len(sys.argv) > 2 else BUILD / "handouts"
-    for path in make_handouts(site, out):
-        print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {path.stat().st_size // 1024} KB")
+    sys.exit(main(sys.argv[1:]))

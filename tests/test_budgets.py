@@ -1,0 +1,48 @@
+"""Budgets hold in the commands, not only in the benchmark: a heavy page fails the build, a long
+handout fails `make handouts`, each with the page named."""
+
+from __future__ import annotations
+
+from pypdf import PdfWriter
+
+from tools import make_handouts, shared
+from tools.page_weight import BUDGET_BYTES
+
+PARAGRAPH = "Dry needling may help some kinds of muscle pain, and the research on it is still growing. " * 6
+
+
+def test_page_over_budget_fails_the_build_on_every_run(small_project):
+    long_page = "# Long\n\n" + "\n\n".join(f"{n}. {PARAGRAPH}" for n in range(200))
+    project = small_project({"index": "# Home\n\n```{toctree}\nlong\n```\n", "long": long_page},
+                            ["strict_rebuild", "myst_parser", "page_budget"])
+    for _ in range(2):  # the second, unchanged build fails too
+        project.build(clean=False, strict=True)
+        assert project.app.statuscode == 1
+        assert "long.md:1:" in project.warnings and "over its 100 KB budget" in project.warnings
+        assert "index.md" not in project.warnings
+        assert "page_budgets" in project.warnings  # says where a heavier page gets its own budget
+
+
+def test_a_page_with_its_own_budget_passes(small_project):
+    long_page = "# Long\n\n" + "\n\n".join(f"{n}. {PARAGRAPH}" for n in range(200))
+    project = small_project({"index": "# Home\n\n```{toctree}\nlong\n```\n", "long": long_page},
+                            ["myst_parser", "page_budget"], page_budgets={"long": 4 * BUDGET_BYTES})
+    project.build()
+
+
+def write_pdf(path, pages: int):
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(612, 792)  # Letter, in points
+    with path.open("wb") as out:
+        writer.write(out)
+    return path
+
+
+def test_handout_over_two_pages_is_named_and_not_kept(tmp_path):
+    pdfs = [write_pdf(tmp_path / "aftercare.pdf", 14), write_pdf(tmp_path / "your-session.pdf", 2)]
+    problems = make_handouts.too_long(pdfs, ["topics/safety/aftercare", "topics/safety/your-session"])
+    assert problems == [f"{shared.DOCS}/topics/safety/aftercare.md:1: the handout prints on 14 Letter pages, "
+                        "more than 2; shorten the page, or move what need not be on paper into a \"For clinicians\" "
+                        "dropdown (closed dropdowns do not print); its PDF was not kept"]
+    assert not pdfs[0].exists() and pdfs[1].exists()

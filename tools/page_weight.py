@@ -1,0 +1,76 @@
+"""How much a built page makes the browser download: the page budget's one measure.
+
+Used by the build (docs/_ext/page_budget.py fails a page over budget) and by the benchmarks
+(tools/bench.py, tools/search_bench.py print the figures). A page's weight is its HTML plus every
+stylesheet, script, image and icon it links, the files those stylesheets reference with url(),
+and the .json files its scripts fetch, as built (uncompressed; 1 KB = 1000 bytes).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+BUDGET_BYTES = 100_000  # per page, everything it loads, uncompressed; conf.py's page_budgets can raise it
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
+JSON_LITERAL = re.compile(r"""["']([\w./-]+\.json)["']""")
+
+
+class AssetLinks(HTMLParser):
+    """Collect the URLs a page makes the browser load."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {name: value or "" for name, value in attrs}
+        if tag == "link" and {"stylesheet", "icon", "preload", "modulepreload"} & set(attr.get("rel", "").split()):
+            self.urls.append(attr.get("href", ""))
+        elif tag == "script" and attr.get("src"):
+            self.urls.append(attr["src"])
+        elif tag in ("img", "source", "input") and attr.get("src"):
+            self.urls.append(attr["src"])
+
+
+def local_file(out: Path, base: str, url: str) -> Path | None:
+    """The built file a (relative) URL points at, or None for data:, external or missing files."""
+    if not url or url.startswith(("data:", "#")) or urlsplit(url).scheme or url.startswith("//"):
+        return None
+    path = urlsplit(urljoin(base, url)).path.lstrip("/")
+    target = out / path
+    return target if target.is_file() else None
+
+
+def page_assets(out: Path, page: Path) -> list[Path]:
+    """The page and every built file it makes the browser load."""
+    base = "/" + page.relative_to(out).as_posix()
+    parser = AssetLinks()
+    parser.feed(page.read_text(encoding="utf-8"))
+    found: list[Path] = []
+    queue = [(base, url) for url in parser.urls]
+    while queue:
+        referrer, url = queue.pop()
+        target = local_file(out, referrer, url)
+        if target is None or target in found:
+            continue
+        found.append(target)
+        target_url = "/" + target.relative_to(out).as_posix()
+        if target.suffix == ".css":
+            queue += [(target_url, ref) for ref in CSS_URL.findall(target.read_text(encoding="utf-8"))]
+        elif target.suffix == ".js":  # JSON the script fetches, relative to the site root
+            queue += [("/", ref) for ref in JSON_LITERAL.findall(target.read_text(encoding="utf-8"))]
+    return [page, *found]
+
+
+def weight(files: list[Path]) -> int:
+    """Uncompressed bytes of these files."""
+    return sum(path.stat().st_size for path in files)
+
+
+def gzip_weight(files: list[Path]) -> int:
+    """Bytes once each file is gzipped at level 6, as deploy/nginx-site.conf serves it."""
+    return sum(len(gzip.compress(path.read_bytes(), compresslevel=6)) for path in files)
