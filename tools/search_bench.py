@@ -61,10 +61,10 @@ TYPING_DELAY_MS = 40   # a fast typist; each keystroke then gets its own search
 # The settings cross-validation tunes (dotted names of docs/_ext/search-ranking.toml), and their values.
 GRID = {
     "fields.heading.weight": [2.0, 4.0, 6.0],
-    "fields.title.weight": [1.0, 2.0],
     "bm25.k1": [0.8, 1.2, 1.8],
-    "fields.text.b": [0.5, 0.75],
+    "query.section_decay": [0.3, 0.5, 0.7],
     "semantic.weight": [0.3, 0.5, 0.7],
+    "pages.points_elsewhere": [0.8, 1.0],
 }
 
 # Records the time of the last keystroke and of each finished search (the page dispatches an event).
@@ -265,14 +265,18 @@ def growth(site: Path, factor: int = 10) -> None:
     config = index["config"]
     stop = set(config["query"]["stop_words"].split())
     rng = random.Random(10)
-    fresh = [w for w in search_semantic.english_words(60_000) if w not in stop]
+    # New pages bring new words, most of them common ones: draw replacements by Zipf's law over the
+    # 20,000 commonest English words (so the vocabulary grows slower than the site, as real sites do).
+    fresh = [w for w in search_semantic.english_words(20_000) if w not in stop]
+    zipf = list(itertools.accumulate(1 / rank for rank in range(1, len(fresh) + 1)))
     pages, sections = list(index["pages"]), list(index["sections"])
     for copy in range(1, factor):
         offset = len(pages)
-        pages += [[f"copy{copy}/{url}", f"{title} {copy}", weight] for url, title, weight in index["pages"]]
+        pages += [[f"copy{copy}/{url}", f"{title} {copy}", *rest] for url, title, *rest in index["pages"]]
         for section in index["sections"]:
             def vary(text: str) -> str:  # a quarter of the words become other English words
-                return " ".join(rng.choice(fresh) if rng.random() < 0.25 else w for w in text.split())
+                return " ".join(rng.choices(fresh, cum_weights=zipf)[0] if rng.random() < 0.25 else w
+                                for w in text.split())
             sections.append([section[0] + offset, section[1], vary(section[2]), vary(section[3]),
                              vary(section[4]), section[5]])
     big = {**index, "pages": pages, "sections": sections}

@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import math
 import re
 import unicodedata
 from pathlib import Path
@@ -25,6 +24,7 @@ SEMANTIC_FILE = "section-search-semantic.js"
 WORD = re.compile(r"[a-z0-9]+")
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 TABLE_VERSION = 4
+CHUNK = 2048  # English words compared with the site's words at a time
 
 
 def normalise(text: str) -> list[str]:
@@ -46,23 +46,6 @@ def english_words(size: int) -> list[str]:
     """The `size` most frequent English words of three letters or more."""
     ranked = sorted(english_frequency().items(), key=lambda item: (-item[1], item[0]))
     return [word for word, _ in ranked if ENGLISH_WORD.fullmatch(word)][:size]
-
-
-def background_idf(words: list[str]) -> dict[str, str]:
-    """How rare each word is in general English, 0 (the commonest) to 1 (not in the list), in tenths.
-
-    A site of a few hundred sections cannot tell a common verb ("make", "used") from a topic word by
-    its own counts alone; general English can. Returned as {"0.3": "word word ...", ...} (compact).
-    """
-    frequency = english_frequency()
-    total = sum(frequency.values())
-    top = math.log(total)
-    grouped: dict[str, list[str]] = {}
-    for word in sorted(set(words)):
-        count = frequency.get(word, 0)
-        value = 1.0 if not count else min(1.0, math.log(total / count) / top)
-        grouped.setdefault(f"{round(value, 1):.1f}", []).append(word)
-    return {value: " ".join(group) for value, group in sorted(grouped.items())}
 
 
 def _load_vectors():
@@ -142,14 +125,17 @@ def build_table(site_words: list[str], settings: dict, stop_words: set[str] = fr
     common = {word for word in english_words(settings["vocabulary"]) if word not in stop_words}
     vocabulary = sorted(known | common)
     model = _load_vectors()
-    similarity = model.embed(vocabulary, norm=True) @ model.embed(site_words, norm=True).T
-    keep = settings["neighbours"] + 1  # one more: a site word's nearest is itself
-    best = np.argpartition(-similarity, keep, axis=1)[:, :keep]
+    targets = model.embed(site_words, norm=True)
+    keep = min(settings["neighbours"] + 1, len(site_words) - 1)  # one more: a site word's nearest is itself
     rows = {}
-    for row, word in enumerate(vocabulary):
-        pairs = sorted(((float(similarity[row, t]), int(t)) for t in best[row] if site_words[t] != word),
-                       reverse=True)[:settings["neighbours"]]
-        rows[word] = [(s, t) for s, t in pairs if s >= settings["threshold"]]
+    for start in range(0, len(vocabulary), CHUNK):  # in chunks: a large site must not fill the memory
+        words = vocabulary[start:start + CHUNK]
+        similarity = model.embed(words, norm=True) @ targets.T
+        best = np.argpartition(-similarity, keep, axis=1)[:, :keep]
+        for row, word in enumerate(words):
+            pairs = sorted(((float(similarity[row, t]), int(t)) for t in best[row] if site_words[t] != word),
+                           reverse=True)[:settings["neighbours"]]
+            rows[word] = [(s, t) for s, t in pairs if s >= settings["threshold"]]
     # Other English words (rarer ones too) close in spelling to a site word get an empty row: they are
     # real words, which the search must not "correct" (shingles is not single).
     spelling = {word for word in english_words(settings["known_words"]) if word not in stop_words}

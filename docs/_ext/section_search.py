@@ -134,6 +134,7 @@ def collect_sections(app: Sphinx, doctree: nodes.document) -> None:
             "detail": _clean("".join(text.clinician)),
             "terms": sorted(set(text.terms)),
             "overview": depth == 0 or text.overview,
+            "points_elsewhere": text.link_paragraphs > 0,
         })
     if not sections:
         return
@@ -205,29 +206,35 @@ def build_index(app: Sphinx, config: dict) -> dict:
         if docname not in env.found_docs:
             continue
         page = env.section_search_pages[docname]
-        weight = weights.get(docname, page_config["landing"] if page["landing"] else 1.0)
+        # [url, title, weight, role]: the engine multiplies the weight by the role's ([pages] in the
+        # ranking configuration), so that the browser applies the configuration, not the index.
+        weight = weights.get(docname, 1.0)
         if weight <= 0:
             continue
-        page_number = len(pages)
-        pages.append([app.builder.get_target_uri(docname), page["title"], weight])
-        answers_number = None  # a landing page's own answers rank almost as a topic page's sections do
-        glossary_groups = env.section_search_glossary.get(docname)
+        role = "landing" if page["landing"] and docname not in weights else ""
+        url = app.builder.get_target_uri(docname)
+        rows: dict[str, int] = {}
+
+        def row(role: str) -> int:
+            """The page's row for sections of this role (one row per role, added when first needed)."""
+            if role not in rows:
+                rows[role] = len(pages)
+                pages.append([url, page["title"], weight, role])
+            return rows[role]
+
+        row(role)
         for section in page["sections"]:
             linked = sorted({group_of[t] for t in section["terms"] if t in group_of})
-            number = page_number
-            if page["landing"] and docname not in weights and not section["overview"]:
-                if answers_number is None:
-                    answers_number = len(pages)
-                    pages.append([pages[page_number][0], page["title"], page_config["landing_answer"]])
-                number = answers_number
-            sections.append([number, section["anchor"], section["heading"],
+            section_role = role
+            if role == "landing" and not section["overview"]:
+                section_role = "landing_answer"  # a landing page's answer in its own words
+            elif not role and section["points_elsewhere"] and not section["overview"]:
+                section_role = "points_elsewhere"  # a summary that sends readers to another page
+            sections.append([row(section_role), section["anchor"], section["heading"],
                              section["text"], section["detail"], linked])
-        if glossary_groups:
-            # Each glossary entry is its own document, ranked as if on a page of lower weight.
-            entries_page = len(pages)
-            pages.append([pages[page_number][0], page["title"], weight * page_config["glossary_entry"]])
-        for group in glossary_groups or ():
-            sections.append([entries_page, group["anchor"], group["terms"][0], group["text"], "",
+        for group in env.section_search_glossary.get(docname, ()):
+            # Each glossary entry is its own document: the topic pages explain the term in context.
+            sections.append([row("glossary_entry"), group["anchor"], group["terms"][0], group["text"], "",
                              [group_of[group["terms"][0].lower()]]])
     unknown = sorted({t for page in env.section_search_pages.values() for s in page["sections"]
                       for t in s["terms"]} - set(group_of)) if groups else []
@@ -255,7 +262,6 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or not app.config.section_search_enabled:
         return
     index = build_index(app, ranking_config())
-    index["background"] = search_semantic.background_idf(site_words(index))
     write_script(Path(app.outdir, INDEX_FILE), "SECTION_SEARCH_INDEX", index)
     stop = set(index["config"]["query"]["stop_words"].split())
     table = search_semantic.table_for(site_words(index), index["config"]["semantic"], stop, Path(app.doctreedir))
@@ -290,4 +296,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", collect_sections, priority=950)
     app.connect("html-page-context", add_template_context)
     app.connect("build-finished", write_index)
-    return {"version": "1.0", "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -108,9 +108,9 @@
 
   /* ---- The engine ----------------------------------------------------------------------- */
 
-  /* `index`: {config, pages: [[url, title, weight]], synonyms: [[term, ...]],
+  /* `index`: {config, pages: [[url, title, weight, role]], synonyms: [[term, ...]],
      sections: [[page, anchor, heading, text, detail, [synonym groups]]]}.
-     `semantic` (optional): {words: [...], sites: [...], links: [[site, similarity %, ...], ...]}. */
+     `semantic` (optional): {words, sites, links, real}, written by docs/_ext/search_semantic.py. */
   function Engine(index, semantic) {
     var self = this;
     this.config = index.config;
@@ -126,6 +126,10 @@
     this.termVocab = new Set();  // stems of glossary terms and their other term lines
     this.groupStems.forEach(function (group) {
       group.forEach(function (phrase) { phrase.forEach(function (s) { self.termVocab.add(s); }); });
+    });
+    // A page's weight times its role's ([pages] in the configuration): landing pages rank lower.
+    this.prior = this.pages.map(function (page) {
+      return page[2] * (page[3] ? self.config.pages[page[3]] : 1);
     });
     this.headingStems = this.sections.map(function (section) {
       return Array.from(new Set(stems(section[2])));
@@ -176,20 +180,11 @@
         p.tf.push(tf);
       });
     });
-    // How rare a word is in general English (0 to 1), for stems of the site: the rarest form counts.
-    var background = new Map();
-    Object.keys(index.background || {}).forEach(function (value) {
-      index.background[value].split(" ").forEach(function (w) {
-        var s = stem(w);
-        background.set(s, Math.max(background.get(s) || 0, parseFloat(value)));
-      });
-    });
-    // Inverse document frequency over the site's sections, scaled by the word's rarity in English.
-    var n = this.sections.length, power = this.config.bm25.background_power;
+    // Inverse document frequency over the site's sections.
+    var n = this.sections.length;
     this.idf = new Map();
     this.postings.forEach(function (p, s) {
-      var rarity = background.has(s) ? Math.pow(background.get(s), power) : 1;
-      self.idf.set(s, rarity * Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5)));
+      self.idf.set(s, Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5)));
     });
     this.corrections = new Map();  // typed word -> corrected words (typing repeats words)
     this.semantic = semantic ? this.loadSemantic(semantic) : null;
@@ -370,7 +365,7 @@
     var hits = [];
     scores.forEach(function (score, id) {
       var likeness = self.likeness(self.headingStems[id], asked);
-      hits.push({ id: id, score: score * self.pages[self.sections[id][0]][2] * (1 + q.heading_likeness * likeness),
+      hits.push({ id: id, score: score * self.prior[self.sections[id][0]] * (1 + q.heading_likeness * likeness),
                   terms: matched.get(id) });
     });
     hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });

@@ -22,10 +22,10 @@ function rankingConfig() {
 const CONFIG = rankingConfig();
 
 function engine(sections, options = {}) {
-  const pages = options.pages || [["a.html", "Page A", 1], ["b.html", "Page B", 1], ["c.html", "Landing", 0.45]];
+  const pages = options.pages || [["a.html", "Page A", 1, ""], ["b.html", "Page B", 1, ""], ["c.html", "Landing", 1, "landing"]];
   const synonyms = options.synonyms || [["Anticoagulant", "Blood thinners", "Warfarin"]];
   const index = { config: options.config || CONFIG, pages, synonyms,
-                  sections, background: {} };
+                  sections };
   return new Engine(index, options.semantic || null);
 }
 
@@ -82,6 +82,7 @@ test("one result per page, best first, and a page's top section links to the pag
   const results = e.search("dry needling").results;
   assert.equal(new Set(results.map((r) => r.page)).size, results.length);
   assert.equal(results[results.length - 1].page, 2, "the landing page's weight puts it last");
+  assert.equal(e.prior[2], CONFIG.pages.landing, "a role's weight comes from the configuration");
   assert.ok(!e.href(results.find((r) => r.page === 2)).includes("#"));
 });
 
