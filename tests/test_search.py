@@ -14,8 +14,7 @@ from tools.bench import page_assets
 from tools.shared import ROOT
 
 QUERIES = Path(__file__).parent / "search-queries.tsv"
-SEARCH_FILES = ("section-search-index.js", "section-search-semantic.js", "section-search-engine.js",
-                "section-search.js", "section-search.css")
+SEARCH_FILES = ("section-search-index.js", "section-search-engine.js", "section-search.js", "section-search.css")
 
 
 def search(page, site_url: str, query: str) -> list[str]:
@@ -35,15 +34,19 @@ def index_data(site) -> dict:
 
 
 def test_search_page_download_is_within_budget_and_no_other_page_loads_search_files(site):
+    """The page with every part of the semantic table it might load (a query loads only a few)."""
     files = page_assets(site.out, site.out / "search.html")
     names = {f.name for f in files}
     assert set(SEARCH_FILES) <= names, f"the search page should load {SEARCH_FILES}: {sorted(names)}"
-    total = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+    parts = sorted((site.out / "section-search-semantic").glob("*.js"))
+    assert len(parts) >= 20, "the semantic table should come in one part per first letter"
+    total = sum(len(gzip.compress(f.read_bytes(), 6)) for f in [*files, *parts])
     assert total <= search_bench.BUDGET_GZIP, f"the search page downloads {total} bytes gzip"
     for page in site.out.rglob("*.html"):
         if page.name != "search.html":
             loaded = {f.name for f in page_assets(site.out, page)} & set(SEARCH_FILES)
             assert not loaded, f"{page.relative_to(site.out)} loads {loaded}: only the search page may"
+            assert "section-search-semantic" not in page.read_text(encoding="utf-8")
 
 
 def test_index_carries_the_one_ranking_configuration(site):
@@ -97,9 +100,13 @@ def test_correct_words_show_no_correction(page, site_url):
 
 def test_lay_word_the_site_does_not_use_finds_its_meaning(page, site_url):
     """The semantic layer: 'painful' is not on the site; 'pain' and 'hurt' are."""
+    loaded = []
+    page.on("request", lambda request: loaded.append(request.url))
     hrefs = search(page, site_url, "painful")
     assert hrefs, "no results"
     assert page.locator("#section-search-correction").is_hidden()
+    parts = [url.rsplit("/", 1)[1] for url in loaded if "/section-search-semantic/" in url]
+    assert parts == ["p.js"], f"only the part of the semantic table for 'p' should load: {parts}"
 
 
 def test_real_word_the_site_does_not_use_is_not_corrected_into_another(page, site_url):

@@ -15,8 +15,8 @@ the page's top). Then:
   ranking settings below is tuned on the other folds (best MRR) and scored on the held-out fold;
 - speed in headless Chromium: N queries typed into the real page, as a patient would, timed from
   the last keystroke to results (median and worst);
-- download: every file the search page loads (raw and gzip), and a check that no other page loads a
-  search file;
+- download: every file the search page loads on opening (raw and gzip), the parts of the semantic
+  table it loads as a query needs them, and a check that no other page loads a search file;
 - growth: a synthetic site ten times larger (its sections are today's with a share of their words
   replaced by other English words, as new pages would bring), made here and not kept: the index and
   semantic file sizes, and the engine's load and query time in Node.
@@ -47,7 +47,7 @@ from tools.shared import ROOT, sphinx_command
 
 shared.use_local_extensions()
 import search_semantic  # noqa: E402  (docs/_ext, where the indexer imports it from)
-from section_search import site_words  # noqa: E402  (the indexer's rule for the semantic targets)
+from section_search import site_words, write_script  # noqa: E402  (the indexer's own rules)
 
 SHARED = ROOT.parent / "shared" / "search"
 DEFAULT_QUERIES = [ROOT / "tests" / "search-queries.tsv", SHARED / "queries.tsv",
@@ -236,6 +236,11 @@ def gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6))
 
 
+def semantic_parts(folder: Path) -> list[tuple[str, int, int]]:
+    """(file, raw bytes, gzip bytes) for each part of the semantic table."""
+    return [(f.name, f.stat().st_size, gz(f.read_bytes())) for f in sorted(folder.glob("*.js"))]
+
+
 def download(site: Path) -> None:
     files = page_assets(site, site / "search.html")
     print("\nthe search page's download (gzip level 6, as deploy/nginx-site.conf serves it):")
@@ -243,11 +248,20 @@ def download(site: Path) -> None:
     for f in files:
         raw = f.read_bytes()
         total_raw, total_gz = total_raw + len(raw), total_gz + gz(raw)
-        if any(name in f.name for name in ("search", "semantic")):
+        if "search" in f.name:
             print(f"  {f.relative_to(site).as_posix():<40} {len(raw):>8} bytes raw {gz(raw):>7} gzip")
     verdict = "within" if total_gz <= BUDGET_GZIP else "OVER"
-    print(f"  {'all ' + str(len(files)) + ' files':<40} {total_raw:>8} bytes raw {total_gz:>7} gzip"
+    print(f"  {'on opening, all ' + str(len(files)) + ' files':<40} {total_raw:>8} bytes raw {total_gz:>7} gzip"
           f" ({verdict} the {BUDGET_GZIP // 1000} KB budget)")
+    parts = semantic_parts(site / search_semantic.SEMANTIC_DIR)
+    if parts:
+        largest = max(parts, key=lambda p: p[2])
+        every = total_gz + sum(p[2] for p in parts)
+        print(f"  {search_semantic.SEMANTIC_DIR + '/*.js':<40} {sum(p[1] for p in parts):>8} bytes raw"
+              f" {sum(p[2] for p in parts):>7} gzip in {len(parts)} parts (largest {largest[0]}: {largest[2]} gzip);"
+              f" a query loads the parts of its words' first letters")
+        print(f"  {'with every part loaded':<40} {'':>8}           {every:>7} gzip"
+              f" ({'within' if every <= BUDGET_GZIP else 'OVER'} the budget)")
     others = [p for p in site.rglob("*.html") if p.name != "search.html"
               and any("search-" in a.name and a.suffix == ".js" for a in page_assets(site, p))]
     print(f"  other pages that load a search file: {len(others)}"
@@ -285,25 +299,29 @@ def growth(site: Path, factor: int = 10) -> None:
         started = time.process_time()
         table = search_semantic.build_table(site_words(big), config["semantic"], stop)
         table_cpu = time.process_time() - started
-        for name, key, data in (("section-search-index.js", "SECTION_SEARCH_INDEX", big),
-                                ("section-search-semantic.js", "SECTION_SEARCH_SEMANTIC", table)):
-            payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-            (out / name).write_text(f"window.{key}={payload};\n", encoding="utf-8")
-        sizes = {}
-        for name in ("section-search-index.js", "section-search-semantic.js"):
-            for where, folder in (("today", site), (f"{factor}x", out)):
-                raw = (folder / name).read_bytes()
-                sizes[name, where] = (len(raw), gz(raw))
+        write_script(out / "section-search-index.js", "SECTION_SEARCH_INDEX", big)
+        (out / search_semantic.SEMANTIC_DIR).mkdir()
+        for key, part in search_semantic.shards(table).items():
+            write_script(out / search_semantic.SEMANTIC_DIR / f"{key}.js", "SECTION_SEARCH_SEMANTIC", part, key)
+        index_sizes = {where: ((folder / "section-search-index.js").stat().st_size,
+                               gz((folder / "section-search-index.js").read_bytes()))
+                       for where, folder in (("today", site), ("10x", out))}
+        part_sizes = {where: semantic_parts(folder / search_semantic.SEMANTIC_DIR)
+                      for where, folder in (("today", site), ("10x", out))}
         started = time.perf_counter()
         run = rank(out, ["is dry needling painful", "pregnant", "how often"] * 10)[0]
         node_ms = (time.perf_counter() - started) * 1000
     print(f"\ngrowth: a synthetic site {factor}x today's ({len(sections)} sections, made here, not kept)")
-    print("| file | today raw | today gzip | 10x raw | 10x gzip |")
+    print(f"| file | today raw | today gzip | {factor}x raw | {factor}x gzip |")
     print("|---|---|---|---|---|")
-    for name in ("section-search-index.js", "section-search-semantic.js"):
-        t, b = sizes[name, "today"], sizes[name, f"{factor}x"]
-        print(f"| {name} | {t[0]} | {t[1]} | {b[0]} | {b[1]} |")
-    print(f"10x: semantic table built in {table_cpu:.1f} s CPU; in Node, engine load plus 30 queries "
+    t, b = index_sizes["today"], index_sizes["10x"]
+    print(f"| section-search-index.js | {t[0]} | {t[1]} | {b[0]} | {b[1]} |")
+    t, b = part_sizes["today"], part_sizes["10x"]
+    print(f"| semantic parts, all | {sum(p[1] for p in t)} | {sum(p[2] for p in t)} |"
+          f" {sum(p[1] for p in b)} | {sum(p[2] for p in b)} |")
+    print(f"| semantic part, largest | {max(p[1] for p in t)} | {max(p[2] for p in t)} |"
+          f" {max(p[1] for p in b)} | {max(p[2] for p in b)} |")
+    print(f"{factor}x: semantic table built in {table_cpu:.1f} s CPU; in Node, engine load plus 30 queries "
           f"{node_ms:.0f} ms, {run['ms_per_query']:.1f} ms a query")
 
 

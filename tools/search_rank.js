@@ -31,8 +31,17 @@ function withOverrides(index, overrides) {
 
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
 const index = readGlobal(path.join(request.site, "section-search-index.js"), "SECTION_SEARCH_INDEX");
-const semantic = request.semantic === false ? null
-  : readGlobal(path.join(request.site, "section-search-semantic.js"), "SECTION_SEARCH_SEMANTIC");
+// Every part of the semantic table (the page loads only those a query needs: the ranking is the same).
+function readSemantic(folder) {
+  const parts = {};
+  if (!fs.existsSync(folder)) return parts;
+  const window = { SECTION_SEARCH_SEMANTIC: parts };
+  for (const name of fs.readdirSync(folder).filter((n) => n.endsWith(".js"))) {
+    new Function("window", fs.readFileSync(path.join(folder, name), "utf8"))(window);
+  }
+  return parts;
+}
+const semantic = request.semantic === false ? null : readSemantic(path.join(request.site, "section-search-semantic"));
 const out = [];
 for (const overrides of request.configs || [{}]) {
   const engine = new Engine(withOverrides(index, overrides), semantic);

@@ -3,8 +3,9 @@
 For the most frequent English words (pyspellchecker's English frequency list, which ships in its wheel),
 the site words nearest in meaning are found with wordllama's word vectors (its l2_supercat 256-dimension
 model, which ships in its wheel too: loaded with no network) and written, with their similarity, to
-``section-search-semantic.js``. Only the search page loads it; the engine searches those site words at
-a lower weight (``[semantic]`` in ``docs/_ext/search-ranking.toml``). English words with no near site word
+``section-search-semantic/<letter>.js``, one file per first letter of the English word, which the
+search page loads when a query has a word with that letter (no other page loads any). The engine
+searches those site words at a lower weight (``[semantic]`` in ``docs/_ext/search-ranking.toml``). English words with no near site word
 but close in spelling to one are written with no neighbours, so that the search knows they are real
 words and never "corrects" them into another word (concussion is not conclusion).
 
@@ -20,7 +21,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-SEMANTIC_FILE = "section-search-semantic.js"
+SEMANTIC_DIR = "section-search-semantic"  # one file per first letter: the page loads those a query needs
 WORD = re.compile(r"[a-z0-9]+")
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
 TABLE_VERSION = 4
@@ -149,6 +150,29 @@ def build_table(site_words: list[str], settings: dict, stop_words: set[str] = fr
         "links": [[v for s, t in rows[word] for v in (number[t], round(100 * s))] for word in linked],
         "real": " ".join(sorted(near - set(linked))),
     }
+
+
+def shard_key(word: str) -> str:
+    """The file a word's row goes to: its first letter (as the engine's `semanticKey`)."""
+    return word[0] if "a" <= word[0] <= "z" else "0"
+
+
+def shards(table: dict) -> dict[str, dict]:
+    """The table cut by first letter, each part with the site words it links to, numbered afresh."""
+    sites = table["sites"].split()
+    parts: dict[str, dict] = {}
+    for word, links in zip(table["words"].split(), table["links"], strict=True):
+        part = parts.setdefault(shard_key(word), {"words": [], "sites": {}, "links": [], "real": []})
+        part["words"].append(word)
+        renumbered = []
+        for k in range(0, len(links), 2):
+            site = sites[links[k]]
+            renumbered += [part["sites"].setdefault(site, len(part["sites"])), links[k + 1]]
+        part["links"].append(renumbered)
+    for word in table["real"].split():
+        parts.setdefault(shard_key(word), {"words": [], "sites": {}, "links": [], "real": []})["real"].append(word)
+    return {key: {"words": " ".join(p["words"]), "sites": " ".join(p["sites"]), "links": p["links"],
+                  "real": " ".join(p["real"])} for key, p in sorted(parts.items())}
 
 
 def table_for(site_words: list[str], settings: dict, stop_words: set[str], cache_dir: Path) -> dict:

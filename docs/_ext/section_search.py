@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -253,9 +254,11 @@ def site_words(index: dict) -> list[str]:
                    if word not in stop and not word.isdigit()})
 
 
-def write_script(path: Path, name: str, data: dict) -> None:
+def write_script(path: Path, name: str, data: dict, key: str | None = None) -> None:
+    """A script that sets `window.NAME` to `data` (or, with `key`, `window.NAME[key]`)."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(f"window.{name}={payload};\n", encoding="utf-8")
+    target = f"window.{name}" if key is None else f"(window.{name}=window.{name}||{{}})[{json.dumps(key)}]"
+    path.write_text(f"{target}={payload};\n", encoding="utf-8")
 
 
 def write_index(app: Sphinx, exception: Exception | None) -> None:
@@ -265,14 +268,18 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     write_script(Path(app.outdir, INDEX_FILE), "SECTION_SEARCH_INDEX", index)
     stop = set(index["config"]["query"]["stop_words"].split())
     table = search_semantic.table_for(site_words(index), index["config"]["semantic"], stop, Path(app.doctreedir))
-    write_script(Path(app.outdir, search_semantic.SEMANTIC_FILE), "SECTION_SEARCH_SEMANTIC", table)
+    folder = Path(app.outdir, search_semantic.SEMANTIC_DIR)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    for key, part in search_semantic.shards(table).items():
+        write_script(folder / f"{key}.js", "SECTION_SEARCH_SEMANTIC", part, key)
 
 
 def add_template_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if pagename == "search":
         context["section_search_enabled"] = app.config.section_search_enabled
         context["section_search_index"] = INDEX_FILE
-        context["section_search_semantic"] = search_semantic.SEMANTIC_FILE
+        context["section_search_semantic"] = search_semantic.SEMANTIC_DIR
 
 
 def skip_builtin_index(app: Sphinx) -> None:

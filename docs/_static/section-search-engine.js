@@ -110,7 +110,8 @@
 
   /* `index`: {config, pages: [[url, title, weight, role]], synonyms: [[term, ...]],
      sections: [[page, anchor, heading, text, detail, [synonym groups]]]}.
-     `semantic` (optional): {words, sites, links, real}, written by docs/_ext/search_semantic.py. */
+     `semantic` (optional): {key: {words, sites, links, real}, ...}, parts of the table written by
+     docs/_ext/search_semantic.py; the page adds the parts a query needs with `addSemantic`. */
   function Engine(index, semantic) {
     var self = this;
     this.config = index.config;
@@ -187,31 +188,50 @@
       self.idf.set(s, Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5)));
     });
     this.corrections = new Map();  // typed word -> corrected words (typing repeats words)
-    this.semantic = semantic ? this.loadSemantic(semantic) : null;
+    // The semantic table comes in parts, one per first letter (see `semanticKeys`): key -> part.
+    this.semantic = new Map();
+    this.semanticParts = new Set();
+    var parts = semantic || {};
+    Object.keys(parts).forEach(function (key) { self.addSemantic(key, parts[key]); });
   }
 
-  /* The lay-word table: English word -> [[site stem, similarity], ...], keyed by stem too.
-     Its `real` words are English words with no site word near in meaning: never corrected. */
-  Engine.prototype.loadSemantic = function (data) {
-    var self = this;
-    var byWord = new Map();
+  /* The part of the semantic table a word's row is in: its first letter (search_semantic.shard_key). */
+  function semanticKey(word) {
+    return word[0] >= "a" && word[0] <= "z" ? word[0] : "0";
+  }
+
+  /* The parts of the semantic table a query needs that are not loaded yet. */
+  Engine.prototype.semanticKeys = function (query) {
+    var self = this, keys = [];
+    tokenize(query).forEach(function (w) {
+      var key = semanticKey(w);
+      if (!self.stopWords.has(w) && !self.semanticParts.has(key) && keys.indexOf(key) < 0) keys.push(key);
+    });
+    return keys;
+  };
+
+  /* Add a part of the lay-word table: English word -> [[site stem, similarity], ...], keyed by stem
+     too. Its `real` words are English words with no site word near in meaning: never corrected. */
+  Engine.prototype.addSemantic = function (key, data) {
+    var self = this, byWord = this.semantic;
     var siteStems = data.sites ? data.sites.split(" ").map(stem) : [];
     (data.words ? data.words.split(" ") : []).forEach(function (word, i) {
-      var key = stem(word);
+      var wordStem = stem(word);
       var links = data.links[i];
-      var list = byWord.get(key) || [];
+      var list = byWord.get(wordStem) || [];
       for (var k = 0; k + 1 < links.length; k += 2) {
         var target = siteStems[links[k]];
-        if (target === key || !self.postings.has(target)) continue;
+        if (target === wordStem || !self.postings.has(target)) continue;
         if (!list.some(function (e) { return e[0] === target; })) list.push([target, links[k + 1] / 100]);
       }
-      byWord.set(key, list);
+      byWord.set(wordStem, list);
       byWord.set(word, list);
     });
     (data.real ? data.real.split(" ") : []).forEach(function (word) {
       if (!byWord.has(word)) byWord.set(word, []);
     });
-    return byWord;
+    this.semanticParts.add(key);
+    this.corrections.clear(); // a word now known to be real is no longer corrected
   };
 
   Engine.prototype.stem = stem;
@@ -247,7 +267,7 @@
 
   Engine.prototype.findCorrection = function (word) {
     if (this.known(word) || /\d/.test(word)) return [word];
-    if (this.semantic && this.semantic.has(word)) return [word];
+    if (this.semantic.has(word)) return [word];
     var typing = false;
     this.wordVocab.forEach(function (_, candidate) {
       if (!typing && candidate.length > word.length && candidate.lastIndexOf(word, 0) === 0) typing = true;
@@ -290,7 +310,7 @@
         var alts = [];
         if (self.postings.has(s)) alts.push([s, isTypo ? q.typo_weight : 1]);
         if (last && !isTypo && s.length >= 3) self.prefixes(s).forEach(function (p) { alts.push([p, q.prefix_weight]); });
-        var meaning = self.semantic && (self.semantic.get(f) || self.semantic.get(s));
+        var meaning = self.semantic.get(f) || self.semantic.get(s);
         if (meaning && (!alts.length || sem.expand_known)) {
           meaning.forEach(function (e) {
             alts.push([e[0], sem.weight * e[1]]);
@@ -452,6 +472,6 @@
     return (start > 0 ? "… " : "") + html + (end < tokens.length ? " …" : "");
   };
 
-  return { Engine: Engine, stem: stem, normalise: normalise, tokenize: tokenize,
+  return { Engine: Engine, stem: stem, semanticKey: semanticKey, normalise: normalise, tokenize: tokenize,
            editDistance: editDistance, escapeHtml: escapeHtml, FIELDS: FIELDS };
 });

@@ -27,11 +27,40 @@
       if (status) status.textContent = "Search could not load. Please reload the page.";
       return;
     }
-    var engine = new window.SectionSearchEngine.Engine(window.SECTION_SEARCH_INDEX,
-                                                       window.SECTION_SEARCH_SEMANTIC || null);
+    var engine = new window.SectionSearchEngine.Engine(window.SECTION_SEARCH_INDEX, null);
     window.sectionSearch = engine; // for the benchmark and for debugging in the console
     var timer = null;
     var lastQuery = null;
+    var semanticFolder = results.getAttribute("data-semantic");
+    var loading = new Map(); // part of the semantic table -> its script element, while it loads
+
+    /* Load the parts of the semantic table the query needs (one file per first letter), then show
+       its results; parts load once, and a part that fails to load is searched without. */
+    function show(query) {
+      var keys = engine.semanticKeys(query);
+      var pending = keys.length;
+      if (!pending) return render(query);
+      results.setAttribute("data-search-state", "loading");
+      keys.forEach(function (key) {
+        var script = loading.get(key);
+        if (!script) {
+          script = document.createElement("script");
+          script.src = semanticFolder + key + ".js";
+          loading.set(key, script);
+          script.addEventListener("load", function () {
+            var parts = window.SECTION_SEARCH_SEMANTIC || {};
+            engine.addSemantic(key, parts[key] || { words: "", sites: "", links: [], real: "" });
+          });
+          document.head.appendChild(script);
+        }
+        var done = function () {
+          pending--;
+          if (!pending && input.value.trim() === query.trim()) render(query);
+        };
+        script.addEventListener("load", done);
+        script.addEventListener("error", function () { engine.semanticParts.add(key); done(); });
+      });
+    }
 
     function render(query) {
       var started = performance.now();
@@ -78,14 +107,14 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
-        render(input.value);
+        show(input.value);
         remember(input.value.trim());
       }, DEBOUNCE_MS);
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearTimeout(timer);
-      if (input.value.trim() !== lastQuery) render(input.value);
+      if (input.value.trim() !== lastQuery) show(input.value);
       remember(input.value.trim());
     });
     // Down arrow from the box moves to the first result; Escape clears the box.
@@ -111,7 +140,7 @@
 
     var initial = new URLSearchParams(window.location.search).get("q") || "";
     input.value = initial;
-    render(initial);
+    show(initial);
     if (!initial) input.focus();
   });
 })();

@@ -94,7 +94,8 @@ test("glossary synonyms: a term line finds sections that use another line of the
 });
 
 test("the semantic table: a lay word the site does not use finds the site's word near in meaning", () => {
-  const semantic = { words: "painful sore", sites: "hurt ache", links: [[0, 71, 1, 60], [1, 70]], real: "" };
+  const semantic = { p: { words: "painful", sites: "hurt ache", links: [[0, 71, 1, 60]], real: "" },
+                     s: { words: "sore", sites: "ache", links: [[0, 70]], real: "" } };
   const e = engine(SECTIONS, { semantic });
   const found = e.search("is dry needling painful");
   assert.equal(e.href(found.results[0]), "a.html#a-hurt");
@@ -102,6 +103,15 @@ test("the semantic table: a lay word the site does not use finds the site's word
   const weaker = CONFIG.semantic.weight * 0.71;
   assert.ok(found.plan.concepts.find((c) => c.word === "painful").alts.some((a) => a[0] === stem("hurt")
     && Math.abs(a[1] - weaker) < 1e-9), "a lay word counts at the semantic weight times its similarity");
+});
+
+test("the semantic table loads in parts by first letter, and a part added later is used at once", () => {
+  const e = engine(SECTIONS);
+  assert.deepEqual(e.semanticKeys("is dry needling painful"), ["d", "n", "p"]);
+  assert.equal(e.search("painful").results.length, 0);
+  e.addSemantic("p", { words: "painful", sites: "hurt", links: [[0, 71]], real: "" });
+  assert.deepEqual(e.semanticKeys("painful"), []);
+  assert.equal(e.href(e.search("painful").results[0]), "a.html#a-hurt");
 });
 
 test("a typo is corrected to the closest site word, and says so", () => {
@@ -113,7 +123,7 @@ test("a typo is corrected to the closest site word, and says so", () => {
 
 test("a real word the site does not use is never corrected into another word; it is reported unknown", () => {
   // "pregnancies" is close in spelling to "pregnancy"; the table knows "concussion" as a real word.
-  const semantic = { words: "", sites: "", links: [], real: "concussion" };
+  const semantic = { c: { words: "", sites: "", links: [], real: "concussion" } };
   const e = engine([...SECTIONS, [1, "b-conclusion", "Conclusion", "Our conclusion.", "", []]], { semantic });
   const found = e.search("concussion during dry needling");
   assert.equal(found.plan.corrected, null);
