@@ -64,7 +64,7 @@ GRID = {
     "bm25.k1": [0.8, 1.2, 1.8],
     "query.section_decay": [0.3, 0.5, 0.7],
     "semantic.weight": [0.3, 0.5, 0.7],
-    "pages.points_elsewhere": [0.8, 1.0],
+    "query.question_words": [0.0, 1.0],
 }
 
 # Records the time of the last keystroke and of each finished search (the page dispatches an event).

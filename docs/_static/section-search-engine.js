@@ -132,8 +132,11 @@
     this.prior = this.pages.map(function (page) {
       return page[2] * (page[3] ? self.config.pages[page[3]] : 1);
     });
+    // A heading's stems, and its question words ("how", "often" is a stem) marked with "~".
     this.headingStems = this.sections.map(function (section) {
-      return Array.from(new Set(stems(section[2])));
+      return Array.from(new Set(tokenize(section[2]).map(function (w) {
+        return stop.has(w) ? "~" + w : stem(w);
+      })));
     });
 
     // Inverted index: stem -> {docs: [section ids], tf: [BM25F weighted, length-normalised count]}.
@@ -340,7 +343,8 @@
       });
       added.push(self.synonyms[g][0]);
     });
-    return { concepts: concepts, corrected: corrected ? shown.join(" ") : null,
+    return { concepts: concepts, asked: typed.filter(function (w) { return self.stopWords.has(w); }),
+             corrected: corrected ? shown.join(" ") : null,
              synonyms: added, unknown: unknown };
   };
 
@@ -407,7 +411,10 @@
 
   /* The query's stems, each alternative with its weight times its IDF (the best, if several). */
   Engine.prototype.questionWeights = function (plan) {
-    var self = this, weights = new Map(), total = 0;
+    var self = this, weights = new Map(), total = 0, asks = this.config.query.question_words;
+    plan.asked.forEach(function (w) {
+      if (!weights.has("~" + w)) { weights.set("~" + w, asks); total += asks; }
+    });
     plan.concepts.forEach(function (concept) {
       var best = 0;
       concept.alts.forEach(function (alt) {
@@ -424,8 +431,9 @@
   Engine.prototype.likeness = function (stems, asked) {
     if (!stems.length || !asked.total) return 0;
     var self = this, shared = 0, total = 0;
+    var asks = this.config.query.question_words;
     stems.forEach(function (s) {
-      var w = self.idf.get(s) || 0;
+      var w = s[0] === "~" ? asks : self.idf.get(s) || 0;
       total += w;
       if (asked.weights.has(s)) shared += Math.min(w, asked.weights.get(s));
     });
