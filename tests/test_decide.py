@@ -13,8 +13,8 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
-
 from test_accessibility import AXE_OPTIONS, axe, describe
+
 from tools import shared
 from tools.bench import BUDGET_BYTES, page_assets
 
@@ -63,7 +63,8 @@ def answer_every_question(tab, site, pick=1) -> list[tuple[str, list[str]]]:
             chosen = [labels[pick % len(labels)]] if kind == "radio" else labels[::2]
             for label in chosen:
                 pick_label(tab, label)
-            expected.append((clean(question.legend.get_text()), [clean(label.get_text()) for label in chosen]))
+            title = question.get("data-summary") or clean(question.legend.get_text())
+            expected.append((title, [clean(label.get_text()) for label in chosen]))
     return expected
 
 
@@ -267,7 +268,8 @@ def test_page_weight_is_within_its_budget(site):
 
 
 def research(html: str, condition: str) -> str:
-    summary = BeautifulSoup(html, "lxml").select_one(f'#decide-research .evidence-summary[data-condition="{condition}"]')
+    selector = f'#decide-research .evidence-summary[data-condition="{condition}"]'
+    summary = BeautifulSoup(html, "lxml").select_one(selector)
     return clean(summary.get_text(" "))
 
 

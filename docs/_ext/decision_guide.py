@@ -17,6 +17,9 @@ HTML holds every question and works (and prints) without JavaScript:
 - `rate`: each list item is rated on `:scale:` (comma-separated), one radio group per item.
 - `text`: a text box labelled by the title; the body, if any, is its hint.
 
+`:summary:` gives the words the printable summary uses instead of the title ("Questions I want to ask"
+for "Tick the questions you want to ask.").
+
 The list may come from an `{include}` (for example a shared snippet); text around the list stays as
 it is. Pages with a `question` load `decide.js` and `decide.css` (the script adds the step-by-step
 interactivity and the printable summary; nothing it handles leaves the browser).
@@ -77,6 +80,7 @@ class Question(SphinxDirective):
         "type": lambda arg: directives.choice(arg, TYPES),
         "values": comma_list,
         "scale": comma_list,
+        "summary": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -89,7 +93,8 @@ class Question(SphinxDirective):
             return self.fail(f"another question on this page is already named {name!r}: names must be unique")
         ids.add(name)
 
-        node = question_node(kind=kind, name=name, classes=["decide-question", f"decide-{kind}"])
+        node = question_node(kind=kind, name=name, summary=self.options.get("summary", ""),
+                             classes=["decide-question", f"decide-{kind}"])
         self.set_source_info(node)
         title_nodes, messages = self.parse_inline(self.arguments[0], lineno=self.lineno)
         body = nodes.container()
@@ -140,8 +145,8 @@ class Question(SphinxDirective):
 
 def visit_question(self, node: question_node) -> None:
     tag = "div" if node["kind"] == "text" else "fieldset"
-    named = {"data-name": node["name"]} if node.get("name") else {}  # rated items go by their controls' name
-    self.body.append(self.starttag(node, tag, "", **named))
+    data = {"data-name": node.get("name"), "data-summary": node.get("summary")}  # rated items have neither
+    self.body.append(self.starttag(node, tag, "", **{key: value for key, value in data.items() if value}))
 
 
 def depart_question(self, node: question_node) -> None:

@@ -21,7 +21,9 @@
   const clean = (text) => text.replace(/\s+/g, " ").trim();
   const labelText = (input) => clean(input.closest("label").textContent);
   const legendText = (fieldset) => clean(fieldset.querySelector(":scope > legend").textContent);
-  const textboxLabel = (box) => clean(box.querySelector("label").textContent);
+  // What the summary calls a question: its `data-summary` words, or its own legend or label.
+  const summaryTitle = (question) => question.dataset.summary ||
+    (question.tagName === "FIELDSET" ? legendText(question) : clean(question.querySelector("label").textContent));
 
   // The heading text of a step, without the permalink and copy-link button.
   function stepTitle(section) {
@@ -116,7 +118,7 @@
     const kind = question.classList;
     if (kind.contains("decide-text")) {
       const value = question.querySelector("textarea").value.trim();
-      return value ? [[textboxLabel(question), value]] : [];
+      return value ? [[summaryTitle(question), value]] : [];
     }
     if (kind.contains("decide-rate")) {
       return [...question.querySelectorAll(".decide-item")].flatMap((item) => {
@@ -126,7 +128,7 @@
     }
     const picked = [...question.querySelectorAll("input:checked")].map(labelText);
     if (!picked.length) return [];
-    return kind.contains("decide-checkbox") ? [[legendText(question), picked]] : [[legendText(question), picked[0]]];
+    return [[summaryTitle(question), kind.contains("decide-checkbox") ? picked : picked[0]]];
   }
 
   function answerList(pairs) {
@@ -182,6 +184,9 @@
       if (note) part.append(note);
       parts.push(part);
     }
+    const notes = element("div", undefined, "decide-sheet-step decide-sheet-notes");
+    notes.append(element("h3", "Notes from my visit"), element("div", undefined, "decide-sheet-lines"));
+    parts.push(notes);  // printed only: room to write down what the physio says
     sheet.replaceChildren(...parts);
     sheet.dataset.answers = String(count);
   }
