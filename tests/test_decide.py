@@ -16,7 +16,6 @@ from playwright.sync_api import expect
 from test_accessibility import AXE_OPTIONS, axe, describe
 
 from tools import shared
-from tools.bench import BUDGET_BYTES, page_assets
 
 PAGE = "decide"
 CLINIC = shared.read_config(html_context={}).html_context["clinic"]
@@ -254,17 +253,6 @@ def test_script_and_styles_load_on_the_guide_only(site):
         assert ('src="_static/decide.js' in html or 'decide.js?' in html) is expected, path
         assert ("decide.css" in html) is expected, path
     assert "<script>" not in site.soup(PAGE).select_one("article").decode(), "inline script: CSP forbids it"
-
-
-# The site's budget is BUDGET_BYTES (100 KB) a page. This page also carries a form of 20 questions and
-# the summary of findings of every condition (about 15 KB), so it has its own (README, "Decision guide").
-DECIDE_BUDGET_BYTES = BUDGET_BYTES + 30_000
-
-
-def test_page_weight_is_within_its_budget(site):
-    files = page_assets(site.out, site.out / f"{PAGE}.html")
-    weight = sum(f.stat().st_size for f in files)
-    assert weight < DECIDE_BUDGET_BYTES, f"{PAGE}.html loads {weight} bytes (budget {DECIDE_BUDGET_BYTES})"
 
 
 def research(html: str, condition: str) -> str:
