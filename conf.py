@@ -61,6 +61,8 @@ extensions = [
     "stable_config",  # no "configuration has changed" on a no-change rebuild
     "glossary_checks",  # a term defined twice, a definition not indented: at their lines
     "page_budget",  # a page that loads more than its budget (100 KB) fails, named
+    "fence_structure",  # a box that swallowed a heading or another box (a ::: left open)
+    "safe_html",  # no third-party request, embedded object, inline code or plain http:// link
 ]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 templates_path = ["docs/_templates"]  # paths are relative to this file
