@@ -116,6 +116,17 @@ def test_choosing_a_problem_shows_its_research(site, guide):
     assert visible_research(guide) == ["jaw"]
 
 
+def test_research_status_is_announced_only_when_it_changes(guide):
+    guide.check(control("problem", "neck"))
+    guide.evaluate("""() => { window.statusChanges = 0;
+        new MutationObserver(() => window.statusChanges++).observe(
+            document.getElementById('decide-research-status'), {childList: true, subtree: true, characterData: true}); }""")
+    guide.type("#q-tried", "Stretching")  # one update per key: none of them may touch the live status
+    assert guide.evaluate("window.statusChanges") == 0
+    guide.check(control("problem", "jaw"))
+    assert guide.evaluate("window.statusChanges") > 0
+
+
 def test_summary_shows_exactly_the_answers_given(site, guide):
     assert guide.locator("#decide-sheet").inner_text().count("No answers yet.") == 4
     expected = answer_every_question(guide, site)

@@ -84,7 +84,10 @@
     const matching = chosen ? summaries.filter((s) => s.dataset.condition === chosen.value) : [];
     const showAll = showAllResearch || !matching.length;
     for (const summary of summaries) summary.hidden = !showAll && !matching.includes(summary);
-    if (!researchStatus) return;
+    // Rewrite the live status only when what it says changes, or screen readers repeat it on every key.
+    const state = `${chosen ? chosen.value : ""}|${showAll}`;
+    if (!researchStatus || researchStatus.dataset.state === state) return;
+    researchStatus.dataset.state = state;
     researchStatus.hidden = false;
     researchStatus.replaceChildren();
     if (!chosen) {
