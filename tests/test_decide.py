@@ -120,7 +120,8 @@ def test_research_status_is_announced_only_when_it_changes(guide):
     guide.check(control("problem", "neck"))
     guide.evaluate("""() => { window.statusChanges = 0;
         new MutationObserver(() => window.statusChanges++).observe(
-            document.getElementById('decide-research-status'), {childList: true, subtree: true, characterData: true}); }""")
+            document.getElementById('decide-research-status'),
+            {childList: true, subtree: true, characterData: true}); }""")
     guide.type("#q-tried", "Stretching")  # one update per key: none of them may touch the live status
     assert guide.evaluate("window.statusChanges") == 0
     guide.check(control("problem", "jaw"))
