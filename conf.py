@@ -13,13 +13,19 @@ copyright = "2026, our physiotherapy clinic in Grande Prairie"
 release = "dev"  # the versions build passes -D release=<version>
 language = "en"
 
-# -- The clinic (shown in the footer of every page) -------------------------------
+# -- The clinic: its one home (README, "Clinic details") ------------------------------
+# Pages write {{ clinic_phone }}, {{ clinic_email }}, {{ clinic_name }}, {{ clinic_address }},
+# {{ emergency_number }} and {{ health_link }} (docs/_ext/clinic_details.py); templates read
+# html_context["clinic"]. A page that types the phone number or email fails the build.
 clinic = {
     "name": "Our physiotherapy clinic in Grande Prairie",
     "address": "102C, 8805 Resources Road, Grande Prairie, AB T8V 3A6",
     "phone": "780-539-1261",
     "phone_href": "tel:+17805391261",
     "email": "info@hillstar.ca",
+    # Alberta's numbers, which every care card and footer gives
+    "emergency_number": "911",
+    "health_link": "811",  # Health Link, Alberta's nurse advice line
 }
 
 # -- General configuration ----------------------------------------------------
@@ -35,6 +41,8 @@ extensions = [
     "sphinx_sitemap",  # sphinx-sitemap: sitemap.xml
     "notfound.extension",  # sphinx-notfound-page: 404.html
     # Our custom extensions (docs/_ext/)
+    "clinic_details",  # conf.py's clinic dict as MyST substitutions; no phone or email typed in pages
+    "care_advice",  # docs/care-advice.toml: the one source of the "When should I get help?" cards
     "page_metadata",
     "section_labels",
     "redirects",  # docs/redirects.toml: moved pages and section ids
@@ -69,7 +77,7 @@ templates_path = ["docs/_templates"]  # paths are relative to this file
 nitpicky = True
 
 # -- Options for Markdown files -----------------------------------------------
-myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_block", "attrs_inline"]
+myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_block", "attrs_inline", "substitution"]
 myst_url_schemes = ["http", "https", "mailto", "tel"]  # the clinic's phone links
 myst_heading_anchors = 0  # every heading gets an explicit (label)= instead
 
