@@ -199,7 +199,7 @@ def cards(site):
 
 def test_every_card_on_every_page_comes_from_the_one_source(site):
     texts: dict[str, str] = {}
-    titles = {"non-urgent": "Call the clinic at 780-539-1261, or Health Link at 811 for nurse advice, if",
+    titles = {"non-urgent": "Call the clinic at 780-539-1261, or Health Link at 811 for nurse advice day or night, if",
               "urgent": "See a doctor today, or go to an urgent care centre, if",
               "emergency": "Go to the emergency department now, or call 911, if"}
     found = list(cards(site))
