@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import DOCS, ROOT, write_tiny_project
+from tools.shared import DOCS, ROOT
 
 DATA = tomllib.loads((DOCS / "care-advice.toml").read_text(encoding="utf-8"))
 SYMPTOMS = {s["id"]: s for group in DATA["group"] for s in group.get("symptom", [])}
@@ -65,28 +65,26 @@ why = "test"
 
 
 @pytest.fixture
-def build_care(make_app, tmp_path):
-    """Build a tiny project with the two extensions; return (app, warnings)."""
+def build_care(small_project):
+    """Build a small project with the two extensions; return (project, warnings)."""
 
     def build(page: str = ":::{care-advice} after\n:::\n", data: str | None = None,
               files: dict[str, str] | None = None):
-        src = write_tiny_project(
-            tmp_path / "src", ["myst_parser", "clinic_details", "care_advice"],
-            {"index": f"# Home\n\n{page}"}, f"clinic = {CLINIC!r}\nexclude_patterns = ['_snippets']\nmyst_enable_extensions = ['colon_fence']\n",
-            files={"care-advice.toml": care_data() if data is None else data, **(files or {})})
-        app = make_app("html", srcdir=src)
-        app.build()
-        return app, app.warning.getvalue()
+        project = small_project({"index": f"# Home\n\n{page}"}, ["myst_parser", "clinic_details", "care_advice"],
+                                files={"care-advice.toml": care_data() if data is None else data, **(files or {})},
+                                clinic=CLINIC, exclude_patterns=["_snippets"], myst_enable_extensions=["colon_fence"])
+        project.build(clean=False)
+        return project, project.warnings
 
     return build
 
 
-# -- tiny projects: what renders, and every check fails with the file and line -----------------------
+# -- small projects: what renders, and every check fails with the file and line -----------------------
 
 def test_cards_render_from_the_data_with_clinic_links(build_care):
-    app, warnings = build_care()
+    project, warnings = build_care()
     assert warnings == ""
-    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    html = project.html("index")
     assert 'class="care care-non-urgent admonition"' in html and 'class="care care-emergency admonition"' in html
     assert "care-urgent" not in html, "a level with no symptom of the asked groups gets no card"
     assert 'href="tel:+15550102030">555-010-2030</a>' in html
@@ -95,9 +93,9 @@ def test_cards_render_from_the_data_with_clinic_links(build_care):
 
 
 def test_substitutions_give_tel_and_mailto_links(build_care):
-    app, warnings = build_care("Call {{ clinic_phone }} or write to {{ clinic_email }} at {{ clinic_address }}.\n")
+    project, warnings = build_care("Call {{ clinic_phone }} or write to {{ clinic_email }} at {{ clinic_address }}.\n")
     assert warnings == ""
-    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    html = project.html("index")
     assert 'href="tel:+15550102030">555-010-2030</a>' in html
     mailto = BeautifulSoup(html, "lxml").select_one("a[href^='mailto:']")
     assert unquote(mailto["href"]) == "mailto:hello@example.org" and mailto.get_text() == "hello@example.org"
