@@ -89,7 +89,7 @@ def test_cards_render_from_the_data_with_clinic_links(build_care):
     assert "care-urgent" not in html, "a level with no symptom of the asked groups gets no card"
     assert 'href="tel:+15550102030">555-010-2030</a>' in html
     assert 'href="tel:911">911</a>' in html
-    assert 'class="care-item care-item-lung"' in html and "You are short of breath." in html
+    assert 'class="care-item-lung"' in html and "You are short of breath." in html
 
 
 def test_substitutions_give_tel_and_mailto_links(build_care):

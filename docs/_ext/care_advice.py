@@ -209,14 +209,14 @@ class CareAdviceDirective(SphinxDirective):
         card += messages
         items = nodes.bullet_list(bullet="-")
         for symptom in symptoms:
-            item = nodes.list_item(classes=["care-item", f"care-item-{symptom.id}"])
+            item = nodes.list_item(classes=[f"care-item-{symptom.id}"])
             self.parse_markdown(symptom.text, item)
             items += item
         card += items
         if level_data.get("note"):
-            note = nodes.container(classes=["care-note"])
-            self.parse_markdown(level_data["note"], note)
-            card += note
+            note_nodes, messages = self.state.inline_text(level_data["note"], self.lineno)
+            card += nodes.paragraph(level_data["note"], "", *note_nodes, classes=["care-note"])
+            card += messages
         return card
 
     def parse_markdown(self, text: str, parent: nodes.Element) -> None:
