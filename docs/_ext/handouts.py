@@ -82,6 +82,8 @@ def copy_pdfs(app: Sphinx, exception: Exception | None) -> None:
         if pdf.exists():
             target.mkdir(exist_ok=True)
             shutil.copy2(pdf, target / pdf.name)
+        else:  # not made, or refused by make handouts (too long): the site must not keep an old copy
+            (target / pdf.name).unlink(missing_ok=True)
 
 
 def setup(app: Sphinx) -> dict:
