@@ -66,6 +66,8 @@ CASES = [
                  ["versions.toml:7:", "not valid TOML"], id="versions-toml-syntax"),
     pytest.param({"versions.toml": MANIFEST + MANIFEST.split("\n", 2)[2]}, {},
                  ["versions.toml:9:", "'1.0' is used twice"], id="versions-duplicate-name"),
+    pytest.param({"evidence.toml": '# Findings\n[[finding]]\nsource = "known2020\n'}, {},
+                 ["evidence.toml:3:", "not valid TOML"], id="evidence-toml-syntax"),
     pytest.param({"redirects.toml": '[pages]\n"old" = "index"\n"new" = index\n'}, {},
                  ["redirects.toml:3:", "not valid TOML", "quote both sides"], id="redirects-toml-syntax"),
 ]

@@ -158,6 +158,14 @@ def line_of(text: str, key: str, start: int = 0, end: int | None = None) -> int 
     return None
 
 
+def toml_error_line(error: Exception) -> int:
+    """The line a tomllib.TOMLDecodeError points at (before Python 3.14 only its message has it)."""
+    if getattr(error, "lineno", None):
+        return error.lineno
+    match = re.search(r"at line (\d+)", str(error))
+    return int(match.group(1)) if match else 1
+
+
 # -- Command line -------------------------------------------------------------------------------
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,7 +26,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from tools.shared import line_of
+from tools.shared import line_of, toml_error_line
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def read_evidence(path: Path, docnames: set[str], bib_keys: set[str]) -> Evidenc
         problem(1, f"could not be read ({error})")
         return evidence
     except tomllib.TOMLDecodeError as error:
-        problem(getattr(error, "lineno", 1), f"is not valid TOML ({error}); fix the syntax")
+        problem(toml_error_line(error), f"is not valid TOML ({error}); fix the syntax")
         return evidence
     finding_lines, condition_lines = table_lines(text)
     headers = sorted([*finding_lines, *condition_lines.values()])

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 import posixpath
-import re
 import tomllib
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from strict_rebuild import build_failed
-from tools.shared import absolute_url, line_of
+from tools.shared import absolute_url, line_of, toml_error_line
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ class Redirects:
         try:
             data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as error:
-            line = int(match.group(1)) if (match := re.search(r"at line (\d+)", str(error))) else 1
+            line = toml_error_line(error)
             logger.warning("%s is not valid TOML (%s); fix the syntax: quote both sides, "
                            '"old/docname" = "new/docname", under [pages] or [anchors]',
                            path.name, error, type="redirects", location=f"{path}:{line}")
