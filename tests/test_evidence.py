@@ -64,7 +64,7 @@ def test_good_evidence_renders_a_summary_and_a_chart(build_evidence):
     summary = neck.select_one(".evidence-summary")
     assert summary["data-condition"] == "neck"
     text = summary.get_text(" ", strip=True)
-    for words in ("Fake needling", "Pain was lower.", "Needling did better", "Low"):
+    for words in ("Needling compared with fake needling", "Pain was lower.", "Needling did better", "Low"):
         assert words in text
     scale = summary.select_one(".certainty-scale[role=img]")
     assert scale["aria-label"] == "2 of 4" and scale.get_text() == "■■□□"

@@ -34,12 +34,12 @@ LEVELS = ["very low", "low", "moderate", "high"]  # GRADE's four levels, weakest
 NOT_RATED = "not rated"
 CERTAINTY_WORDS = {"very low": "Very low", "low": "Low", "moderate": "Moderate", "high": "High",
                    NOT_RATED: "Not rated"}
-COMPARISONS = {
-    "sham": "Fake needling ({term}`sham <sham needling>`)",
-    "no treatment or usual care": "No treatment, or usual care",
-    "added to other care": "Needling added to other care, compared with that care alone",
-    "another treatment": "Another treatment",
-    "mixed": "A mix of fake needling, no treatment and other treatments",
+COMPARISONS = {  # what needling was compared with, when a record gives no `versus`
+    "sham": "fake needling ({term}`sham <sham needling>`)",
+    "no treatment or usual care": "no treatment, or usual care",
+    "added to other care": "that care alone",
+    "another treatment": "another treatment",
+    "mixed": "a mix of fake needling, no treatment and other treatments",
 }
 CLINICIAN_COMPARISONS = {
     "sham": "vs sham", "no treatment or usual care": "vs no treatment or usual care",
@@ -295,6 +295,15 @@ def scale_node(certainty: str) -> certainty_scale:
     return certainty_scale(squares=squares, label=label)
 
 
+def compared(finding: Finding) -> str:
+    """What was compared, as one phrase: "Needling compared with fake needling"."""
+    versus = finding.versus or COMPARISONS[finding.comparison]
+    versus = versus[0].lower() + versus[1:]
+    if finding.comparison == "added to other care":
+        return f"Needling added to {'other ' if not finding.versus else ''}care, compared with {versus}"
+    return f"Needling compared with {versus}"
+
+
 def certainty_words(certainty: str) -> str:
     low, _, high = certainty.partition(" to ")
     return CERTAINTY_WORDS[low] + (f" to {high}" if high else "")
@@ -362,6 +371,8 @@ class EvidenceSummary(EvidenceDirective):
         keys = self.keys(self.options.get("condition", ""))
         if keys is None:
             return []
+        if len(keys) > 1:  # a page showing several conditions skips those with nothing to show
+            keys = [key for key in keys if self.findings(key)]
         compact = "compact" in self.options
         result: list[nodes.Node] = [self.compact(key) if compact else self.summary(key) for key in keys]
         if self.options.get("clinician", "yes") == "yes":
@@ -386,7 +397,7 @@ class EvidenceSummary(EvidenceDirective):
             item += self.para(f"**{finding.outcome}** · {finding.time}" if finding.time != "Not reported"
                               else f"**{finding.outcome}**", [])
             rows = nodes.definition_list()
-            rows += self.row("Compared with", self.inline(finding.versus or COMPARISONS[finding.comparison]))
+            rows += self.row("What was compared", self.inline(compared(finding)))
             rows += self.row("What happened", [nodes.strong("", DIRECTIONS[finding.direction] + ": "),
                                                *self.inline(f"{finding.result} {{cite:p}}`{finding.source}`")])
             rows += self.row("How sure we are", self.sure(finding, note=True))
@@ -401,9 +412,7 @@ class EvidenceSummary(EvidenceDirective):
         block = self.block(key, self.inline(f"{{doc}}`{condition.name} </{condition.page}>`"), ["compact"])
         items = nodes.bullet_list()
         for finding in self.findings(key) or []:
-            versus = finding.versus or COMPARISONS[finding.comparison]
-            line = nodes.paragraph("", "", *self.inline(f"**{finding.outcome}**, compared with "
-                                                        f"{versus[0].lower()}{versus[1:]}: "),
+            line = nodes.paragraph("", "", *self.inline(f"**{finding.outcome}.** {compared(finding)}: "),
                                    *self.inline(f"{finding.result} {{cite:p}}`{finding.source}`"),
                                    nodes.Text(" How sure: "),
                                    nodes.strong("", certainty_words(finding.certainty) + "."))
