@@ -48,6 +48,7 @@ CLINICIAN_COMPARISONS = {
 }
 DIRECTIONS = {
     "better": "Needling did better",
+    "in favour": "In favour of needling",  # advice, such as a guideline's
     "no difference": "No clear difference",
     "worse": "Needling did worse",
     "unclear": "Unclear or mixed",
@@ -248,6 +249,11 @@ class evidence_block(nodes.General, nodes.Element):
     """A <div> with data attributes (docutils' container cannot carry them)."""
 
 
+class evidence_cell(nodes.General, nodes.TextElement):
+    """An element that holds text and links directly (a table cell or caption): docutils wants those
+    inside a text element."""
+
+
 class certainty_scale(nodes.Inline, nodes.Element):
     """Four squares, filled to the level; read by screen readers as its label."""
 
@@ -258,11 +264,19 @@ class evidence_svg(nodes.General, nodes.Element):
 
 def visit_evidence_block(self, node: evidence_block) -> None:
     attributes = {f"data-{name}": value for name, value in node.get("data", {}).items()}
-    self.body.append(self.starttag(node, "div", **attributes))
+    attributes.update(node.get("html", {}))
+    self.body.append(self.starttag(node, node.get("tag", "div"), suffix="", **attributes))
 
 
 def depart_evidence_block(self, node: evidence_block) -> None:
-    self.body.append("</div>\n")
+    self.body.append(f"</{node.get('tag', 'div')}>")
+
+
+def element(tag: str, *children: nodes.Node, **html: str) -> nodes.Element:
+    """An HTML element with the given children: the summary's table is built from these."""
+    if tag in ("td", "th", "caption"):
+        return evidence_cell("", "", *children, tag=tag, html=html)
+    return evidence_block("", *children, tag=tag, html=html)
 
 
 def visit_certainty_scale(self, node: certainty_scale) -> None:
@@ -385,25 +399,32 @@ class EvidenceSummary(EvidenceDirective):
         return block
 
     def summary(self, key: str) -> evidence_block:
+        """A summary-of-findings table: what was compared, what happened, how sure we are."""
         condition = self.evidence.conditions[key]
-        block = self.block(key, [nodes.Text(f"Summary of findings: {condition.name}")], [])
         findings = self.findings(key)
+        block = evidence_block(classes=["evidence-summary"], data={"condition": key})
         if not findings:
-            block += nodes.paragraph("", "We have no study of this yet.", classes=["evidence-none"])
+            block += nodes.paragraph("", f"{condition.name}: we have no study of this yet.")
             return block
-        items = nodes.bullet_list()  # lean markup: the stylesheet finds it as .evidence-summary ul
+        head = element("tr", *(element("th", nodes.Text(label), scope="col")
+                              for label in ("What was compared", "What happened", "How sure we are")))
+        body = element("tbody")
         for finding in findings:
-            item = nodes.list_item()
-            item += self.para(f"**{finding.outcome}** · {finding.time}" if finding.time != "Not reported"
-                              else f"**{finding.outcome}**", [])
-            rows = nodes.definition_list()
-            rows += self.row("What was compared", self.inline(compared(finding)))
-            rows += self.row("What happened", [nodes.strong("", DIRECTIONS[finding.direction] + ": "),
-                                               *self.inline(f"{finding.result} {{cite:p}}`{finding.source}`")])
-            rows += self.row("How sure we are", self.sure(finding, note=True))
-            item += rows
-            items += item
-        block += items
+            when = f" · {finding.time}" if finding.time != "Not reported" else ""
+            body += element("tr",
+                            element("td", *self.inline(f"**{finding.outcome}**{when}. {compared(finding)}.")),
+                            element("td", nodes.strong("", DIRECTIONS[finding.direction] + ": "),
+                                    *self.inline(f"{finding.result} {{cite:p}}`{finding.source}`")),
+                            element("td", *self.sure(finding, note=True)))
+        block += element("table", element("caption", nodes.Text(f"Summary of findings: {condition.name}")),
+                         element("thead", head), body)
+        if self.env.current_document.get("evidence-key-shown"):  # lasts one page: the key once per page
+            return block
+        self.env.current_document["evidence-key-shown"] = True
+        block += nodes.paragraph("", f"How sure we are: {SCALE_ON * 4} high, {SCALE_ON * 3 + SCALE_OFF} moderate, "
+                                     f"{SCALE_ON * 2 + SCALE_OFF * 2} low, {SCALE_ON + SCALE_OFF * 3} very low. "
+                                     f"{SCALE_OFF * 4} not rated: the study gave no rating, or we could not see it.",
+                                 classes=["evidence-key"])
         return block
 
     def compact(self, key: str) -> evidence_block:
@@ -426,10 +447,6 @@ class EvidenceSummary(EvidenceDirective):
         if note and finding.certainty_note:
             words += [nodes.Text(" "), *self.inline(finding.certainty_note)]
         return words
-
-    def row(self, label: str, content: list[nodes.Node]) -> nodes.definition_list_item:
-        return nodes.definition_list_item("", nodes.term("", label),
-                                          nodes.definition("", nodes.paragraph("", "", *content)))
 
     def clinician_dropdown(self, keys: list[str]) -> list[nodes.Node]:
         findings = [f for key in keys for f in self.findings(key) if f.clinician]
@@ -488,7 +505,7 @@ def chart_sentence(evidence: Evidence, key: str) -> str:
         by_level[finding.certainty] = by_level.get(finding.certainty, 0) + 1
     strongest_first = sorted(by_level, key=lambda level: -sum(certainty_range(level) or (-1, -1)))
     sure = ", ".join(f"{by_level[level]} {level}" for level in strongest_first)
-    better = sum(f.direction == "better" for f in findings)
+    better = sum(f.direction in ("better", "in favour") for f in findings)
     return (f"{{doc}}`{condition.name} </{condition.page}>`: {counted(len(findings), 'finding', 'findings')}. "
             f"How sure: {sure}. Needling did better in {better}.")
 
@@ -501,7 +518,7 @@ LABEL_W, COL_W, ROW_H, TOP, MARK, PER_LINE = 92, 72, 30, 40, 11, 5
 
 def mark(direction: str, x: float, y: float) -> str:
     r = 4
-    if direction == "better":
+    if direction in ("better", "in favour"):
         return f'<circle cx="{x:.0f}" cy="{y:.0f}" r="{r}"/>'
     if direction == "no difference":
         return f'<circle cx="{x:.0f}" cy="{y:.0f}" r="{r}" fill="none"/>'
@@ -599,8 +616,9 @@ def css_only_where_used(app: Sphinx, pagename: str, templatename: str, context: 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("evidence_file", "evidence.toml", "env", types=[str])
-    app.add_node(evidence_block, html=(visit_evidence_block, depart_evidence_block),
-                 latex=(visit_plain, visit_plain), text=(visit_plain, visit_plain))
+    for node in (evidence_block, evidence_cell):
+        app.add_node(node, html=(visit_evidence_block, depart_evidence_block),
+                     latex=(visit_plain, visit_plain), text=(visit_plain, visit_plain))
     app.add_node(certainty_scale, html=(visit_certainty_scale, None), latex=(skip, None), text=(skip, None))
     app.add_node(evidence_svg, html=(visit_evidence_svg, None), latex=(skip, None), text=(skip, None))
     app.add_directive("evidence-summary", EvidenceSummary)
