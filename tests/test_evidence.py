@@ -137,3 +137,24 @@ def test_chart_labels_are_read_one_by_one():
     html = ('<article role="main"><svg role="img"><title>How sure we are.</title><text>Not rated</text>'
             '<text>Very low</text><text>Neck</text></svg></article>')
     assert score_text(patient_text(html)).sentences == 4
+
+
+def test_filters_and_compact_overview(build_evidence):
+    """:comparison:, :source: and :headline: pick findings; a finding about two shown conditions appears once."""
+    two = CONDITIONS + '\n[conditions.jaw]\nname = "Jaw pain"\nshort = "Jaw"\npage = "neck"\n'
+    shared = FINDING.replace('condition = "neck"', 'condition = ["neck", "jaw"]').replace(
+        "Pain was lower.", "Shared finding.")
+    other = FINDING.replace('comparison = "sham"', 'comparison = "another treatment"').replace(
+        "Pain was lower.", "Other finding.").replace('source = "known2020"', 'source = "known2020"\nheadline = true')
+    page = ("# Neck\n\n:::{evidence-summary}\n:condition: neck, jaw\n:compact:\n:clinician: no\n:::\n\n"
+            ":::{evidence-summary}\n:condition: all\n:comparison: another treatment\n:compact:\n:clinician: no\n:::\n\n"
+            ":::{evidence-summary}\n:condition: all\n:headline:\n:source: known2020\n:clinician: no\n:::\n")
+    app, warnings = build_evidence(two + "\n" + shared + "\n" + other, {"neck": page})
+    assert warnings == ""
+    blocks = BeautifulSoup((app.outdir / "neck.html").read_text(encoding="utf-8"), "lxml").select(".evidence-summary")
+    assert [b["data-condition"] for b in blocks] == ["neck", "neck", "neck"]  # jaw's only finding is neck's too
+    first, second, third = (b.get_text() for b in blocks)
+    assert "Shared finding." in first and "Other finding." in first
+    assert "Other finding." in second and "Shared finding." not in second
+    assert "Other finding." in third and "Shared finding." not in third
+    assert blocks[2].select_one("table caption").get_text() == "Summary of findings: Neck pain"

@@ -116,6 +116,10 @@ class Evidence:
     findings: list[Finding] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
 
+    @property
+    def sources(self) -> set[str]:
+        return {finding.source for finding in self.findings}
+
     def for_conditions(self, keys: list[str]) -> list[Finding]:
         return [f for f in self.findings if set(f.conditions) & set(keys)]
 
@@ -370,21 +374,35 @@ class EvidenceSummary(EvidenceDirective):
     option_spec = {
         "condition": directives.unchanged_required,
         "comparison": lambda value: directives.choice(value, tuple(COMPARISONS)),
+        "source": lambda value: value.replace(",", " ").split(),
         "headline": directives.flag,
         "compact": directives.flag,
         "clinician": lambda value: directives.choice(value, ("yes", "no")),
     }
 
     def findings(self, key: str) -> list[Finding]:
+        """The findings to show under `key`; a finding about several of the shown conditions appears
+        under the first of them only."""
+        keys = self.shown_keys or [key]
+        sources = self.options.get("source")
         return [f for f in self.evidence.findings if key in f.conditions
+                and next(k for k in keys if k in f.conditions) == key
                 and ("headline" not in self.options or f.headline)
-                and self.options.get("comparison", f.comparison) == f.comparison]
+                and self.options.get("comparison", f.comparison) == f.comparison
+                and (sources is None or f.source in sources)]
+
+    shown_keys: list[str] = []
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(str(self.evidence.path))
         keys = self.keys(self.options.get("condition", ""))
         if keys is None:
             return []
+        unknown = [key for key in self.options.get("source", []) if key not in self.env.evidence_file_data.sources]
+        if unknown:
+            logger.warning("%s: no finding cites %s; give citation keys used in docs/evidence.toml", self.name,
+                           ", ".join(repr(key) for key in unknown), location=self.get_location(), type="evidence")
+        self.shown_keys = keys
         if len(keys) > 1:  # a page showing several conditions skips those with nothing to show
             keys = [key for key in keys if self.findings(key)]
         compact = "compact" in self.options
