@@ -143,7 +143,11 @@ page_budgets = {
     "decide": 135_000,  # a form of 20 questions, nine summaries of findings, the lung care card (README)
     "references": 130_000,  # all 64 sources, one entry each: looked up, not read through
     # Over 100 KB since the feedback and listen lines joined every page (1 Dec 2026): to be trimmed back.
-    "faq": 105_000,
+    "faq": 113_000,  # and the answers issue 13 asked for (health conditions, eyes, chaperone, authorization, WCB)
+    # The questions no page answered (issue 13): lung disease, lymphoedema, heart valves, breastfeeding, seizures;
+    # a stuck or broken needle. Each dropdown or section is about 1 KB of markup.
+    "topics/safety/contraindications": 104_000,
+    "topics/safety/side-effects": 102_000,
     "topics/science/evidence": 103_000,
     "topics/science/how-it-works": 102_000,  # and the full after-needling care cards (issue 12)
 }
