@@ -15,7 +15,7 @@ NPM         := /usr/bin/npm
 NODE        := /usr/bin/node
 
 .DEFAULT_GOAL := help
-.PHONY: help html serve test linkcheck clean handouts
+.PHONY: help html serve test linkcheck clean handouts booklet
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,6 +52,10 @@ test: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(JAVA) $(NODE) ## Run the wh
 
 handouts: $(VENV)/.installed-test $(CHROMIUM) html ## Print the handout pages to PDF in _build/handouts, then list them in the site
 	$(BIN)/python -m tools.make_handouts $(BUILDDIR)/html $(BUILDDIR)/handouts
+	$(BUILD_SITE) html $(BUILDDIR)/html $(SPHINXOPTS)
+
+booklet: $(VENV)/.installed-test $(CHROMIUM) html ## Print every patient page into one PDF booklet in _build/handouts, then link it
+	$(BIN)/python -m tools.make_booklet $(BUILDDIR)/html $(BUILDDIR)/handouts
 	$(BUILD_SITE) html $(BUILDDIR)/html $(SPHINXOPTS)
 
 .PHONY: anchors-lock anchors-check site-image

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import subprocess
+import sys
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -55,6 +56,25 @@ def site(tmp_path_factory) -> BuiltSite:
     if result.returncode != 0:
         pytest.fail(f"the site did not build:\n{result.stderr}")
     return BuiltSite(out=out, warnings=result.stderr)
+
+
+# -- The versioned site (make versions) ----------------------------------------------------------
+
+def run_builder(out: Path, *extra: str) -> subprocess.CompletedProcess:
+    # The repository's cache is safe to share: a key covers everything a build depends on.
+    return subprocess.run([sys.executable, "-m", "tools.build_versions", "--out", str(out),
+                           "--cache", str(shared.ROOT / "_build" / "cache"), *extra],
+                          capture_output=True, text=True, cwd=shared.ROOT, check=False)
+
+
+@pytest.fixture(scope="session")
+def versions_site(tmp_path_factory) -> Path:
+    """`make versions` once for the session, into a temporary tree (test_versions, test_offline)."""
+    out = tmp_path_factory.mktemp("versions") / "site"
+    result = run_builder(out)
+    if result.returncode != 0:
+        pytest.fail(f"make versions failed:\n{result.stdout}\n{result.stderr}")
+    return out
 
 
 # -- Small projects ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tools.shared import site_map
 
-PAGES = [path for path, _, _ in site_map()] + ["handouts", "search"]
+PAGES = [path for path, _, _ in site_map()] + ["handouts", "search", "offline"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 AXE_OPTIONS = {
     "resultTypes": ["violations"],

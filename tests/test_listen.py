@@ -6,6 +6,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import expect
 
 from tools.shared import site_map
 
@@ -64,6 +65,7 @@ def speaking_page(browser):
 
 def listen_to_the_end(tab) -> list[dict]:
     tab.get_by_role("button", name="Listen to this page").click()
+    tab.wait_for_function("() => window.__spoken.length > 0")  # the reading code has loaded and started
     tab.get_by_role("button", name="Stop reading").wait_for(state="hidden")  # finished: Stop hides again
     return tab.evaluate("window.__spoken")
 
@@ -109,7 +111,7 @@ def test_pause_resume_and_stop_and_shows_the_section_being_read(site_url, speaki
     listen.focus()
     speaking_page.keyboard.press("Enter")  # keyboard works as a click
     pause = speaking_page.get_by_role("button", name="Pause reading")
-    assert "Reading: After your session" in speaking_page.locator("#listen-status").inner_text()
+    expect(speaking_page.locator("#listen-status")).to_contain_text("Reading: After your session")
     assert speaking_page.locator("article section.listen-current").count() == 1
     pause.click()
     speaking_page.get_by_role("button", name="Resume reading").click()
@@ -142,3 +144,13 @@ def test_every_content_page_loads_the_listen_script(site, path):
 
 def test_pages_without_content_do_not_load_it(site):
     assert not [s for s in site.soup("search").select("script[src]") if "listen.js" in s["src"]]
+
+
+@pytest.mark.browser
+def test_the_reading_code_loads_only_when_pressed(site_url, speaking_page):
+    requested = []
+    speaking_page.on("request", lambda request: requested.append(request.url))
+    speaking_page.goto(f"{site_url}/{PAGE}.html", wait_until="networkidle")
+    assert not [url for url in requested if "listen-reader.js" in url]
+    listen_to_the_end(speaking_page)
+    assert [url for url in requested if "listen-reader.js?v=" in url]

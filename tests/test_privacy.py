@@ -6,7 +6,7 @@ import pytest
 
 from tools.shared import site_map
 
-PAGES = [path for path, _, _ in site_map()] + ["handouts", "search"]
+PAGES = [path for path, _, _ in site_map()] + ["handouts", "search", "offline"]
 
 
 @pytest.fixture

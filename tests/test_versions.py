@@ -13,32 +13,16 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
+from conftest import run_builder  # with the versions_site fixture, shared with test_offline
 from tools import release_manifest
 from tools.shared import MANIFEST, ROOT
 
 DEEP_PAGE = "topics/safety/aftercare"
 
 
-def run_builder(out: Path, *extra: str) -> subprocess.CompletedProcess:
-    # The repository's cache is safe to share: a key covers everything a build depends on.
-    return subprocess.run([sys.executable, "-m", "tools.build_versions", "--out", str(out),
-                           "--cache", str(ROOT / "_build" / "cache"), *extra],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
-
-
 @pytest.fixture(scope="session")
 def manifest() -> release_manifest.Manifest:
     return release_manifest.load(MANIFEST)
-
-
-@pytest.fixture(scope="session")
-def versions_site(tmp_path_factory) -> Path:
-    """`make versions` once for the session, into a temporary tree."""
-    out = tmp_path_factory.mktemp("versions") / "site"
-    result = run_builder(out)
-    if result.returncode != 0:
-        pytest.fail(f"make versions failed:\n{result.stdout}\n{result.stderr}")
-    return out
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,13 @@ def handout_pages() -> list[str]:
     return read_config(handouts=[]).handouts
 
 
-def print_pdfs(browser, site: Path, out: Path, pages: list[str]) -> list[Path]:
-    """Write one PDF per page into `out` with an open Playwright browser; returns their paths."""
+def handout_name(docname: str) -> str:
+    """topics/safety/aftercare -> aftercare.pdf"""
+    return f"{docname.rsplit('/', 1)[-1]}.pdf"
+
+
+def print_pdfs(browser, site: Path, out: Path, pages: list[str], name=handout_name) -> list[Path]:
+    """Write one PDF per page into `out` (named by `name(docname)`) with an open Playwright browser."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with serve(site) as base:
@@ -28,7 +33,7 @@ def print_pdfs(browser, site: Path, out: Path, pages: list[str]) -> list[Path]:
         tab.emulate_media(media="print")
         for docname in pages:
             tab.goto(f"{base}/{docname}.html", wait_until="load")
-            pdf = out / f"{docname.rsplit('/', 1)[-1]}.pdf"
+            pdf = out / name(docname)
             tab.pdf(path=str(pdf), format="Letter", print_background=True, prefer_css_page_size=True)
             written.append(pdf)
         tab.close()

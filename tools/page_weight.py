@@ -3,7 +3,8 @@
 Used by the build (docs/_ext/page_budget.py fails a page over budget) and by the benchmarks
 (tools/bench.py, tools/search_bench.py print the figures). A page's weight is its HTML plus every
 stylesheet, script, image and icon it links, the files those stylesheets reference with url(),
-and the .json files its scripts fetch, as built (uncompressed; 1 KB = 1000 bytes).
+the .json files its scripts fetch and the service worker they register (not the pages that worker
+saves for offline reading), as built (uncompressed; 1 KB = 1000 bytes).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 BUDGET_BYTES = 100_000  # per page, everything it loads, uncompressed; conf.py's page_budgets can raise it
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 JSON_LITERAL = re.compile(r"""["']([\w./-]+\.json)["']""")
+WORKER_LITERAL = re.compile(r"""serviceWorker\.register\(\s*(?:new URL\(\s*)?["']([\w./-]+\.js)["']""")
 
 
 class AssetLinks(HTMLParser):
@@ -61,8 +63,9 @@ def page_assets(out: Path, page: Path) -> list[Path]:
         target_url = "/" + target.relative_to(out).as_posix()
         if target.suffix == ".css":
             queue += [(target_url, ref) for ref in CSS_URL.findall(target.read_text(encoding="utf-8"))]
-        elif target.suffix == ".js":  # JSON the script fetches, relative to the site root
-            queue += [("/", ref) for ref in JSON_LITERAL.findall(target.read_text(encoding="utf-8"))]
+        elif target.suffix == ".js":  # JSON the script fetches and the worker it registers, from the site root
+            script = target.read_text(encoding="utf-8")
+            queue += [("/", ref) for ref in JSON_LITERAL.findall(script) + WORKER_LITERAL.findall(script)]
     return [page, *found]
 
 

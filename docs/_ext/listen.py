@@ -1,21 +1,38 @@
 """Put a "Listen to this page" button on every content page (docs/_static/listen.js and .css).
 
-The script adds the button itself, only where the browser has speech synthesis; pages without
-content of their own (the search page, genindex) do not load it.
+The page loads only the button (listen.js, which adds it where the browser has speech synthesis);
+the reading code, listen-reader.js, loads at the first press, fingerprinted like Sphinx's own assets.
+Pages without content of their own (the search page, genindex) load neither.
 """
 
 from __future__ import annotations
 
+import zlib
+from pathlib import Path
+
 from sphinx.application import Sphinx
+
+READER = "listen-reader.js"
+
+
+def fingerprint(app: Sphinx, name: str) -> str:
+    """`?v=` plus a checksum of the file, as Sphinx fingerprints the assets it links."""
+    for static_dir in app.config.html_static_path:
+        if (source := Path(app.confdir, static_dir, name)).is_file():
+            return f"?v={zlib.crc32(source.read_bytes()):08x}"
+    return ""
 
 
 def add_listen_button(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if doctree is not None:  # page-specific: Sphinx adds these to this page only
-        app.add_css_file("listen.css")
-        app.add_js_file("listen.js", loading_method="defer")
+    if doctree is None:
+        return
+    reader = context["pathto"](f"_static/{READER}", 1) + fingerprint(app, READER)
+    # Page-specific: Sphinx adds these to this page only.
+    app.add_css_file("listen.css")
+    app.add_js_file("listen.js", loading_method="defer", **{"data-reader": reader})
 
 
 def setup(app: Sphinx) -> dict:
     # Before lean_assets (500) copies the page's asset lists.
     app.connect("html-page-context", add_listen_button, priority=400)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
