@@ -49,17 +49,18 @@ def check_boxes(app: Sphinx, doctree: nodes.document) -> None:
         if heading is not None:
             text = heading.next_node(nodes.title).astext() if isinstance(heading, nodes.section) else heading.astext()
             logger.warning(
-                "the %s that opens here contains the heading %r (line %s); close the box with `:::` on its own "
+                "the %s that opens here contains the heading %r%s; close the box with `:::` on its own "
                 "line before the heading (a fence left open swallows what follows)",
-                describe(box, name), text, heading.line or "?", location=where, type="fence_structure",
-                subtype="heading")
+                describe(box, name), text, f" (line {heading.line})" if heading.line else "", location=where,
+                type="fence_structure", subtype="heading")
         if name in NO_NESTING:
             inner = next(iter(box.findall(lambda node: kind(node) in NO_NESTING, include_self=False)), None)
             if inner is not None:
+                opens = f"that opens at line {inner.line}" if inner.line else "a directive renders inside it"
                 logger.warning(
-                    "the %s that opens here contains the %s that opens at line %s; close the first with `:::` "
-                    "on its own line before the second opens", describe(box, name), describe(inner, kind(inner)),
-                    inner.line or "?", location=where, type="fence_structure", subtype="nested")
+                    "the %s that opens here contains the %s %s; close the first with `:::` on its own line "
+                    "before the second opens", describe(box, name), describe(inner, kind(inner)), opens,
+                    location=where, type="fence_structure", subtype="nested")
 
 
 def setup(app: Sphinx) -> dict:
