@@ -165,4 +165,5 @@ page_budgets = {
     "topics/safety/side-effects": 104_000,
     "topics/science/evidence": 103_000,
     "topics/science/how-it-works": 104_000,  # and the full after-needling care cards (issue 12)
+    "topics/conditions/other-conditions": 103_000,  # two summaries of findings (pooled reviews, plantar fasciitis; issue 13)
 }

@@ -284,7 +284,7 @@ def element(tag: str, *children: nodes.Node, **html: str) -> nodes.Element:
 
 
 def visit_certainty_scale(self, node: certainty_scale) -> None:
-    self.body.append(f'<span class="certainty-scale" role="img" aria-label="{html.escape(node["label"])}">'
+    self.body.append(f'<span role="img" aria-label="{html.escape(node["label"])}">'
                      f'{node["squares"]}</span>')
     raise nodes.SkipNode
 
@@ -378,6 +378,7 @@ class EvidenceSummary(EvidenceDirective):
         "headline": directives.flag,
         "compact": directives.flag,
         "clinician": lambda value: directives.choice(value, ("yes", "no")),
+        "clinician-also": directives.unchanged,
     }
 
     def findings(self, key: str) -> list[Finding]:
@@ -408,7 +409,9 @@ class EvidenceSummary(EvidenceDirective):
         compact = "compact" in self.options
         result: list[nodes.Node] = [self.compact(key) if compact else self.summary(key) for key in keys]
         if self.options.get("clinician", "yes") == "yes":
-            result.extend(self.clinician_dropdown(keys))
+            # One dropdown can also hold the detail of a summary shown earlier on the page (lighter pages).
+            also = self.keys(self.options["clinician-also"]) or [] if "clinician-also" in self.options else []
+            result.extend(self.clinician_dropdown([*also, *keys]))
         return result
 
     def block(self, key: str, title: list[nodes.Node], classes: list[str]) -> evidence_block:
@@ -424,7 +427,7 @@ class EvidenceSummary(EvidenceDirective):
         if not findings:
             block += nodes.paragraph("", f"{condition.name}: we have no study of this yet.")
             return block
-        head = element("tr", *(element("th", nodes.Text(label), scope="col")
+        head = element("tr", *(element("th", nodes.Text(label))
                               for label in ("What was compared", "What happened", "How sure we are")))
         body = element("tbody")
         for finding in findings:
@@ -441,7 +444,7 @@ class EvidenceSummary(EvidenceDirective):
         self.env.current_document["evidence-key-shown"] = True
         block += nodes.paragraph("", f"How sure we are: {SCALE_ON * 4} high, {SCALE_ON * 3 + SCALE_OFF} moderate, "
                                      f"{SCALE_ON * 2 + SCALE_OFF * 2} low, {SCALE_ON + SCALE_OFF * 3} very low. "
-                                     f"{SCALE_OFF * 4} not rated: the study gave no rating, or we could not see it.",
+                                     "Not rated: no rating, or none we could see.",
                                  classes=["evidence-key"])
         return block
 
@@ -460,17 +463,24 @@ class EvidenceSummary(EvidenceDirective):
         return block
 
     def sure(self, finding: Finding, note: bool) -> list[nodes.Node]:
-        words: list[nodes.Node] = [scale_node(finding.certainty), nodes.Text(" "),
-                                   nodes.strong("", certainty_words(finding.certainty) + ".")]
+        words: list[nodes.Node] = [nodes.Text(certainty_words(finding.certainty) + ".")]
+        if finding.range is not None:  # a not-rated finding has no squares to fill: the words say it
+            words.insert(0, scale_node(finding.certainty))
+            words[1] = nodes.Text(" " + words[1].astext())
         if note and finding.certainty_note:
             words += [nodes.Text(" "), *self.inline(finding.certainty_note)]
         return words
 
     def clinician_dropdown(self, keys: list[str]) -> list[nodes.Node]:
+        """Each finding's study detail, one line per source (its citation once)."""
+        self.shown_keys = keys
         findings = [f for key in keys for f in self.findings(key) if f.clinician]
         findings = [f for n, f in enumerate(findings) if all(f is not g for g in findings[:n])]  # once each
         if not findings:
             return []
+        by_source: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_source.setdefault(finding.source, []).append(finding)
 
         def where(finding: Finding) -> str:
             """Which condition a line is about, when the summary shows several."""
@@ -478,8 +488,9 @@ class EvidenceSummary(EvidenceDirective):
                 return ""
             return ", ".join(self.evidence.conditions[k].name.lower() for k in finding.conditions if k in keys) + "; "
 
-        lines = [f"- {{cite:t}}`{f.source}` ({where(f)}{CLINICIAN_COMPARISONS[f.comparison]}): {f.clinician}"
-                 for f in findings]
+        lines = [f"- {{cite:t}}`{source}`: " + " ".join(f"({where(f)}{CLINICIAN_COMPARISONS[f.comparison]}) {f.clinician}"
+                                                      for f in group)
+                 for source, group in by_source.items()]
         source = [":::{dropdown} For clinicians", ":class-container: for-clinicians", *lines, ":::"]
         container = nodes.container()
         self.state.nested_parse(StringList(source, source=self.get_source_info()[0]), self.content_offset,
