@@ -7,10 +7,16 @@ ones render as summaries of findings and a chart whose citations resolve through
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import textwrap
+import tomllib
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
+from tools import shared
 
 BIB = textwrap.dedent("""\
     @article{known2020,
@@ -158,3 +164,56 @@ def test_filters_and_compact_overview(build_evidence):
     assert "Other finding." in second and "Shared finding." not in second
     assert "Other finding." in third and "Shared finding." not in third
     assert blocks[2].select_one("table caption").get_text() == "Summary of findings: Neck pain"
+
+
+# -- the real site -----------------------------------------------------------------------------
+
+def evidence_data() -> dict:
+    return tomllib.loads((shared.DOCS / "evidence.toml").read_text(encoding="utf-8"))
+
+
+def test_every_condition_page_shows_its_summary_from_the_file(site):
+    conditions = evidence_data()["conditions"]
+    pages = {table["page"] for table in conditions.values()}
+    condition_pages = {f"topics/conditions/{p.stem}" for p in (shared.DOCS / "topics" / "conditions").glob("*.md")
+                       if p.stem != "index"}
+    assert condition_pages <= pages, "every condition page has a condition in docs/evidence.toml"
+    for key, table in conditions.items():
+        summary = site.soup(table["page"]).select_one(f'.evidence-summary[data-condition="{key}"]')
+        assert summary is not None, f"{table['page']} shows no summary of findings for {key!r}"
+        assert summary.select("tbody tr, li") and summary.select(".bibtex-citation a")
+
+
+def test_evidence_page_shows_the_chart_for_every_condition(site):
+    soup = site.soup("topics/science/evidence")
+    chart = soup.select_one("#evidence-by-condition .evidence-chart svg[role=img]")
+    assert chart is not None and soup.find(id=chart["aria-labelledby"]).get_text(strip=True)
+    words = soup.find(id=chart["aria-describedby"]).find_next("ul").get_text(" ", strip=True)
+    for table in evidence_data()["conditions"].values():
+        assert table["name"] in words
+    assert soup.select('#evidence-overall .evidence-summary[data-condition="other"] li')
+
+
+def test_changing_one_record_changes_every_page_that_shows_it(site, tmp_path):
+    """Edit one record in a copy of docs/, build it, and compare with the site built from the original."""
+    text = (shared.DOCS / "evidence.toml").read_text(encoding="utf-8")
+    record = next(f for f in evidence_data()["finding"] if f.get("headline") and f["comparison"] == "added to other care")
+    old = f'result = "{record["result"]}"'
+    assert text.count(old) == 1 and text.count(record["result"]) == 1, "pick a record whose result is unique"
+    showing = {path.relative_to(site.out) for path in site.out.rglob("*.html")
+               if record["result"] in path.read_text(encoding="utf-8")}
+    page = evidence_data()["conditions"][record["condition"]]["page"]
+    assert {Path(f"{page}.html"), Path("topics/science/evidence.html")} <= showing, showing
+    marker = "Zebra marker: this record was edited."
+    shutil.copy2(shared.ROOT / "conf.py", tmp_path / "conf.py")
+    shutil.copytree(shared.DOCS, tmp_path / "docs", ignore=shutil.ignore_patterns("_build", "__pycache__"))
+    (tmp_path / "docs" / "evidence.toml").write_text(text.replace(old, f'result = "{marker}"'), encoding="utf-8")
+    out = tmp_path / "html"
+    result = subprocess.run(shared.sphinx_command(out, "-q", "-d", str(tmp_path / "doctrees"),
+                                                  srcdir=tmp_path / "docs", confdir=tmp_path),
+                            capture_output=True, text=True, cwd=shared.ROOT, check=False)
+    assert result.returncode == 0, result.stderr
+    changed = {path.relative_to(out) for path in out.rglob("*.html") if marker in path.read_text(encoding="utf-8")}
+    assert changed == showing
+    for page in showing:
+        assert record["result"] not in (out / page).read_text(encoding="utf-8")
