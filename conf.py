@@ -162,7 +162,7 @@ page_budgets = {
     # The questions no page answered (issue 13): lung disease, lymphoedema, heart valves, breastfeeding, seizures;
     # a stuck or broken needle. Each dropdown or section is about 1 KB of markup.
     "topics/safety/contraindications": 106_000,
-    "topics/safety/side-effects": 104_000,
+    "topics/safety/side-effects": 106_000,  # a stuck or broken needle, and the regulator's three lists (issue 13)
     "topics/science/evidence": 103_000,
     "topics/science/how-it-works": 104_000,  # and the full after-needling care cards (issue 12)
     "topics/conditions/other-conditions": 103_000,  # two summaries of findings (pooled reviews, plantar fasciitis; issue 13)
