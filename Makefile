@@ -15,7 +15,7 @@ NPM         := /usr/bin/npm
 NODE        := /usr/bin/node
 
 .DEFAULT_GOAL := help
-.PHONY: help html serve test linkcheck clean handouts booklet
+.PHONY: help html serve lint test test-fast linkcheck clean handouts booklet
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,11 +34,16 @@ $(VENV)/.installed-test: $(VENV)/.installed
 $(CHROMIUM) $(NGINX) $(JAVA):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx default-jre-headless
 
-$(NPM):  # make bench installs Lighthouse with it
+$(NPM):  # ESLint (make lint) and Lighthouse (make bench) come from npm
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
 
 $(NODE):  # the search engine's unit tests and make search-bench run in Node
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs
+
+# ESLint and its configuration packages, exactly as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json | $(NPM)
+	$(NPM) ci --no-audit --no-fund --silent
+	touch $@
 
 html: $(VENV)/.installed ## Build the site strictly into _build/html (incremental)
 	$(BUILD_SITE) html $(BUILDDIR)/html $(SPHINXOPTS)
@@ -47,8 +52,15 @@ serve: $(VENV)/.installed ## Serve the site on http://127.0.0.1:8000 with live r
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 $$($(BIN)/python -m tools.shared flags) $(SPHINXOPTS) \
 		-c . --watch conf.py --watch tools $(SOURCEDIR) $(BUILDDIR)/html
 
-test: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(JAVA) $(NODE) ## Run the whole test suite (builds the site once)
+lint: $(VENV)/.installed node_modules/.installed ## Lint Python (ruff, pyproject.toml) and JavaScript (ESLint, eslint.config.mjs)
+	$(BIN)/ruff check .
+	node_modules/.bin/eslint .
+
+test: lint $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(JAVA) $(NODE) ## Lint, then run the whole test suite (builds the site once)
 	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed-test $(JAVA) $(NODE) ## Every test that does not launch Chromium (under a minute)
+	$(BIN)/python -m pytest -m "not browser"
 
 handouts: $(VENV)/.installed-test $(CHROMIUM) html ## Print the handout pages to PDF in _build/handouts, then list them in the site
 	$(BIN)/python -m tools.make_handouts $(BUILDDIR)/html $(BUILDDIR)/handouts

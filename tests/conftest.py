@@ -4,10 +4,9 @@ projects are built in-process by one factory, `small_project`."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
 
@@ -35,16 +34,24 @@ def pytest_collection_modifyitems(items) -> None:
 class BuiltSite:
     out: Path
     warnings: str
+    # Parsed pages, kept for one test only (cleared after each): no test sees another's changes to a tree.
+    _soups: dict[str, BeautifulSoup] = field(default_factory=dict, repr=False)
 
     def html(self, page: str) -> str:
         return (self.out / f"{page}.html").read_text(encoding="utf-8")
 
-    @functools.cache
     def soup(self, page: str) -> BeautifulSoup:
-        return BeautifulSoup(self.html(page), "lxml")
+        if page not in self._soups:
+            self._soups[page] = BeautifulSoup(self.html(page), "lxml")
+        return self._soups[page]
 
-    def __hash__(self) -> int:
-        return hash(self.out)
+
+BUILT_SITES: list[BuiltSite] = []
+
+
+def pytest_runtest_teardown(item) -> None:
+    for built in BUILT_SITES:
+        built._soups.clear()
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +62,8 @@ def site(tmp_path_factory) -> BuiltSite:
                             capture_output=True, text=True, cwd=shared.ROOT, check=False)
     if result.returncode != 0:
         pytest.fail(f"the site did not build:\n{result.stderr}")
-    return BuiltSite(out=out, warnings=result.stderr)
+    BUILT_SITES.append(BuiltSite(out=out, warnings=result.stderr))
+    return BUILT_SITES[-1]
 
 
 # -- The versioned site (make versions) ----------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -48,7 +50,7 @@ def test_language_images_and_heading_order(site, path):
         assert image.get("alt") is not None, f"{path}: image without a text alternative: {image.get('src')}"
     levels = [int(h.name[1]) for h in soup.select("article h1, article h2, article h3, article h4, article h5")]
     assert levels and levels[0] == 1 and levels.count(1) == 1, f"{path}: needs exactly one h1, first"
-    jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    jumps = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
     assert not jumps, f"{path}: heading levels skip: {jumps}"
 
 

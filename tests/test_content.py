@@ -115,7 +115,8 @@ def uncited_numbers(soup) -> list[str]:
 @pytest.mark.parametrize("path", TOPIC_PAGES)
 def test_every_number_in_patient_text_has_a_citation(site, path):
     problems = uncited_numbers(patient_article(site, path))
-    assert not problems, f"{path}: numbers without a citation in the same paragraph or list item:\n" + "\n".join(problems)
+    assert not problems, (f"{path}: numbers without a citation in the same paragraph or list item:\n"
+                          + "\n".join(problems))
 
 
 def test_number_check_can_fail():
@@ -216,7 +217,8 @@ SEED_SECTIONS = [
     ("Dry Needling for Athletic Recovery and Performance", "topics/conditions/sports-recovery",
      [r"runner", r"injur", r"range of motion|flexib", r"recover"]),
     ("Is Dry Needling Safe? Contraindications and Precautions", "topics/safety/contraindications",
-     [r"pregnan", r"bleeding", r"infection", r"immune", r"needle phobia|fear of needles", r"tell your (physio|physiotherapist|therapist)|health history"]),
+     [r"pregnan", r"bleeding", r"infection", r"immune", r"needle phobia|fear of needles",
+      r"tell your (physio|physiotherapist|therapist)|health history"]),
     ("The Science Behind Dry Needling: How It Works", "topics/science/how-it-works",
      [r"nerve|nervous", r"repair|collagen", r"circulation|blood flow|oxygen"]),
     ("Dry Needling vs. Other Manual Therapy Techniques", "topics/comparisons/manual-therapy",

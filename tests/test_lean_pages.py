@@ -121,7 +121,11 @@ STYLE_OF = """([i, pseudo]) => {
 }"""
 STYLE_HASHES = """() => {
   document.querySelectorAll('details').forEach(d => d.open = true);
-  const hash = text => { let h = 2166136261; for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 16777619); return h >>> 0; };
+  const hash = text => {  // FNV-1a
+    let h = 2166136261;
+    for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 16777619);
+    return h >>> 0;
+  };
   const out = [];
   [...document.querySelectorAll('body *')].forEach((el, i) => {
     for (const pseudo of [null, '::before', '::after']) {
@@ -129,7 +133,8 @@ STYLE_HASHES = """() => {
       let text = 'content:' + style.content;  // a ::before or ::after without content is not drawn
       if (!pseudo || !['none', 'normal'].includes(style.content))
         for (const name of style) if (!name.startsWith('--')) text += name + ':' + style.getPropertyValue(name) + ';';
-      out.push([i, pseudo, `<${el.tagName.toLowerCase()} class="${el.className.baseVal ?? el.className}">`, hash(text)]);
+      const tag = `<${el.tagName.toLowerCase()} class="${el.className.baseVal ?? el.className}">`;
+      out.push([i, pseudo, tag, hash(text)]);
     }
   });
   return out;
@@ -138,7 +143,7 @@ STYLE_HASHES = """() => {
 
 def first_differences(tabs, pruned: list, full: list, limit: int = 3) -> list[str]:
     found = []
-    for (index, pseudo, element, pruned_hash), (*_, full_hash) in zip(pruned, full):
+    for (index, pseudo, element, pruned_hash), (*_, full_hash) in zip(pruned, full, strict=True):
         if pruned_hash != full_hash and len(found) < limit:
             styles = [tab.evaluate(STYLE_OF, [index, pseudo]) for tab in tabs]
             changed = sorted(set(styles[0]) ^ set(styles[1]))
@@ -174,7 +179,7 @@ def test_pruned_site_looks_like_the_full_one(site_url, full_css_site, serve, bro
     tabs = [context.new_page() for context in contexts]
     differences = []
     for path in PAGES:
-        for tab, base in zip(tabs, (site_url, full_url)):
+        for tab, base in zip(tabs, (site_url, full_url), strict=True):
             tab.goto(f"{base}/{path if '.html' in path else path + '.html'}")
             if "?q=" in path:
                 tab.wait_for_selector("#search-results a")

@@ -42,7 +42,8 @@ def test_clinician_blocks_citations_and_metadata_are_not_patient_text():
     html = """<html><body><article role="main">
       <h1>Title<a class="headerlink" href="#t">¶</a></h1>
       <div class="page-meta"><p>Last reviewed 2026-11-27</p></div>
-      <p>Short words here <span class="bibtex-citation">[<a href="references.html#id1">Brady et al., 2014</a>]</span>.</p>
+      <p>Short words here
+        <span class="bibtex-citation">[<a href="references.html#id1">Brady et al., 2014</a>]</span>.</p>
       <details class="for-clinicians"><p>Standardized mean difference with heterogeneity.</p></details>
       <ul><li>One item</li><li>Another item</li></ul>
     </article><footer>Footer text</footer></body></html>"""

@@ -8,7 +8,8 @@ import json
 from tools.shared import site_map
 
 PAGES = [path for path, _, _ in site_map()]
-FRONT = "---\ndescription: A page.\nreviewed: 2026-11-01\nnext-review: 2027-05-01\nreviewer: Registered physiotherapist\n"
+FRONT = ("---\ndescription: A page.\nreviewed: 2026-11-01\nnext-review: 2027-05-01\n"
+         "reviewer: Registered physiotherapist\n")
 
 
 def page_data(html: str) -> dict:

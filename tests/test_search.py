@@ -184,7 +184,9 @@ def test_without_javascript_the_page_explains(browser, site_url):
 
 
 def test_ranking_quality_on_the_query_set(site):
-    """Our query file (tests/search-queries.tsv), ranked by the engine on the built index: hit@3 >= 0.95, MRR >= 0.90."""
+    """Our query file (tests/search-queries.tsv), ranked by the engine on the built index.
+
+    It must reach hit@3 >= 0.95 and MRR >= 0.90."""
     queries = search_bench.read_queries(QUERIES)
     assert len(queries) >= 120
     ranked = search_bench.rank(site.out, [q.text for q in queries])[0]["ranked"]

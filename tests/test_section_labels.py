@@ -33,7 +33,8 @@ def build_labelled(small_project):
     return build
 
 
-GOOD = "(aftercare)=\n# After\n\n(aftercare-normal)=\n## What is normal?\n\n(aftercare-normal-soreness)=\n### Soreness\n"
+GOOD = ("(aftercare)=\n# After\n\n(aftercare-normal)=\n## What is normal?\n\n"
+        "(aftercare-normal-soreness)=\n### Soreness\n")
 
 
 def test_labelled_pages_build_without_warnings(build_labelled):

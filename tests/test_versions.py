@@ -43,7 +43,8 @@ def older_and_current(manifest) -> tuple[release_manifest.Release, release_manif
 # -- The manifest -------------------------------------------------------------
 
 def test_every_commit_in_the_manifest_exists(manifest):
-    missing = [f"{r.name}: {r.commit}" for r in manifest.releases if release_manifest.resolve_commit(ROOT, r.commit) is None]
+    missing = [f"{r.name}: {r.commit}" for r in manifest.releases
+               if release_manifest.resolve_commit(ROOT, r.commit) is None]
     assert not missing, f"commits named in {MANIFEST} but not in this clone: {missing}"
 
 

@@ -23,6 +23,7 @@ from urllib.parse import urljoin
 from sphinx.util.inventory import InventoryFile
 
 from tools.shared import ANCHORS_LOCK as LOCK
+
 HEADER = """\
 # Published links: every page and section id of the site, one per line.
 # Patients and colleagues have these links: never delete a line. `make anchors-lock` adds new ones.

@@ -125,7 +125,8 @@ def lighthouse_scores(out: Path, runs: int, report_dir: Path) -> tuple[str, dict
     results: dict[str, list[dict]] = {}
     with server as base:
         for page in LIGHTHOUSE_PAGES:
-            results[page] = [run_lighthouse(cli, f"{base}/{page}.html", report_dir / f"{page.replace('/', '_')}-{n}.json")
+            report = report_dir / page.replace("/", "_")
+            results[page] = [run_lighthouse(cli, f"{base}/{page}.html", report.with_name(f"{report.name}-{n}.json"))
                              for n in range(runs)]
     return label, results
 

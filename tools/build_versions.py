@@ -184,7 +184,8 @@ def root_pages(manifest: release_manifest.Manifest, listing: dict) -> dict[str, 
                 f'<title>Dry needling (IMS) patient resources</title>'
                 f'<meta http-equiv="refresh" content="0; url={current}/index.html">'
                 f'<link rel="canonical" href="{current}/index.html"></head>'
-                f'<body><p><a href="{current}/index.html">Go to the current version of this site</a>.</p></body></html>\n')
+                f'<body><p><a href="{current}/index.html">Go to the current version of this site</a>.</p>'
+                '</body></html>\n')
     items = "".join(
         f'<li><a href="{html.escape(v["name"])}/index.html">{html.escape(v["name"])}</a>'
         f'{" · " + v["date"] if v["date"] else " (unreleased)"}{" · current release" if v["current"] else ""}'
@@ -258,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             for version, seconds, warnings in pool.map(lambda v: build(v, args.cache), todo):
-                note = f", {warnings} warning(s) in {version.cache_dir(args.cache) / 'warnings.log'}" if warnings else ""
+                log = version.cache_dir(args.cache) / "warnings.log"
+                note = f", {warnings} warning(s) in {log}" if warnings else ""
                 print(f"  {version.name:<12} built in {seconds:.1f}s{note}")
     except BuildFailed as failure:
         print(failure.messages.rstrip(), file=sys.stderr)

@@ -74,7 +74,8 @@ def load(path: Path) -> Manifest:
     unknown = set(data) - {"current", "release"}
     if unknown:
         key = sorted(unknown)[0]
-        raise ManifestError(path, _line_of(text, key), f"unknown key {key!r}; only `current` and [[release]] tables are allowed")
+        raise ManifestError(path, _line_of(text, key),
+                            f"unknown key {key!r}; only `current` and [[release]] tables are allowed")
     releases = []
     for index, entry in enumerate(data.get("release", [])):
         where = _line_of(text, "name", index)
@@ -84,14 +85,16 @@ def load(path: Path) -> Manifest:
                                              "every [[release]] needs name, commit, date and summary")
         if set(entry) - FIELDS:
             raise ManifestError(path, where, f"release {entry['name']!r} has unknown field(s) "
-                                             f"{', '.join(sorted(set(entry) - FIELDS))}; allowed: {', '.join(sorted(FIELDS))}")
+                                             f"{', '.join(sorted(set(entry) - FIELDS))}; "
+                                             f"allowed: {', '.join(sorted(FIELDS))}")
         name, commit, date, summary = (entry[key] for key in ("name", "commit", "date", "summary"))
         if not isinstance(name, str) or not NAME_RE.match(name) or name in RESERVED:
             raise ManifestError(path, where, f"release name {name!r} is not allowed; use a date-style or semantic "
                                              "version such as \"2026.11\" or \"1.2.0\" (not dev or latest)")
         if not isinstance(commit, str) or not COMMIT_RE.match(commit):
-            raise ManifestError(path, _line_of(text, "commit", index), f"release {name!r}: commit {commit!r} is not a git "
-                                                                   "commit id; write 7 to 40 lower-case hex digits from `git log`")
+            raise ManifestError(path, _line_of(text, "commit", index),
+                                f"release {name!r}: commit {commit!r} is not a git commit id; "
+                                "write 7 to 40 lower-case hex digits from `git log`")
         if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
             raise ManifestError(path, _line_of(text, "date", index), f"release {name!r}: date {date!r} must be a bare "
                                                                  "TOML date such as 2026-11-27 (no quotes)")
@@ -103,13 +106,15 @@ def load(path: Path) -> Manifest:
     names = [release.name for release in releases]
     for index, name in enumerate(names):
         if name in names[:index]:
-            raise ManifestError(path, _line_of(text, "name", index), f"release name {name!r} is used twice; names must be unique")
+            raise ManifestError(path, _line_of(text, "name", index),
+                                f"release name {name!r} is used twice; names must be unique")
     if [r.date for r in releases] != sorted(r.date for r in releases):
         raise ManifestError(path, 1, "list the [[release]] entries oldest first (by date); add new releases at the end")
     current = data.get("current")
     if current not in names:
-        raise ManifestError(path, _line_of(text, "current"), f"current = {current!r} is not one of the releases "
-                                                             f"({', '.join(names)}); set it to the release readers should see")
+        raise ManifestError(path, _line_of(text, "current"),
+                            f"current = {current!r} is not one of the releases ({', '.join(names)}); "
+                            "set it to the release readers should see")
     return Manifest(path=path, current=current, releases=tuple(releases))
 
 

@@ -187,7 +187,7 @@ def cross_validate(site: Path, queries: list[Query], folds: int) -> None:
         train = [i for i in range(len(queries)) if fold_of[i] != fold]
         test = [i for i in range(len(queries)) if fold_of[i] == fold]
 
-        def train_score(run: dict) -> tuple[float, float]:
+        def train_score(run: dict, train: list[int] = train) -> tuple[float, float]:
             s = scores([queries[i] for i in train], [run["ranked"][i] for i in train])
             return s["mrr"], s["hit@1"]
         best = max(runs, key=train_score)

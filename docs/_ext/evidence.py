@@ -156,7 +156,10 @@ def table_lines(text: str) -> tuple[list[int], dict[str, int]]:
 def read_evidence(path: Path, docnames: set[str], bib_keys: set[str]) -> Evidence:
     """Parse and check the file; every problem is kept with its line, for a warning."""
     evidence = Evidence(path)
-    problem = lambda line, message: evidence.problems.append((line, message))  # noqa: E731
+
+    def problem(line: int, message: str) -> None:
+        evidence.problems.append((line, message))
+
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -174,7 +177,6 @@ def read_evidence(path: Path, docnames: set[str], bib_keys: set[str]) -> Evidenc
         end = next((header - 1 for header in headers if header > table_line), None)
         return line_of(text, name, table_line, end) or table_line
 
-
     for key in sorted(set(data) - {"conditions", "finding"}):
         problem(1, f"unknown table {key!r}; the file has [conditions.<key>] tables and [[finding]] records")
     for key, table in data.get("conditions", {}).items():
@@ -190,8 +192,8 @@ def read_evidence(path: Path, docnames: set[str], bib_keys: set[str]) -> Evidenc
             problem(line, f"condition {key!r}: missing {name!r}; write {name} = {CONDITION_FIELDS[name]}")
         page = str(table.get("page", "")).strip().strip("/")
         if page and page not in docnames:
-            problem(field_line(line, "page"), f"condition {key!r}: page {page!r} is not a page of the site; write the docname "
-                          "of the page that shows this condition (its path under docs/ without .md)")
+            problem(field_line(line, "page"), f"condition {key!r}: page {page!r} is not a page of the site; "
+                          "write the docname of the page that shows this condition (its path under docs/ without .md)")
         if not missing:
             evidence.conditions[key] = Condition(key, str(table["name"]).strip(), page, line,
                                                  str(table["short"]).strip())
@@ -199,13 +201,13 @@ def read_evidence(path: Path, docnames: set[str], bib_keys: set[str]) -> Evidenc
     records = data.get("finding", [])
     for index, record in enumerate(records if isinstance(records, list) else []):
         line = finding_lines[index] if index < len(finding_lines) else 1
-        at = lambda name: field_line(line, name)  # noqa: E731
         ok = True
 
-        def bad(name: str, message: str) -> None:
+        def bad(name: str, message: str, line: int = line) -> None:
+            """A problem with field `name` of this record, at its line (or the record's)."""
             nonlocal ok
             ok = False
-            problem(at(name), f"finding: {message}")
+            problem(field_line(line, name), f"finding: {message}")
 
         for name in sorted(set(record) - set(REQUIRED) - set(OPTIONAL)):
             bad(name, f"unknown field {name!r}; allowed fields are "

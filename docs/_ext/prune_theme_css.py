@@ -193,7 +193,7 @@ def prune_theme_css(app: Sphinx, exception: Exception | None) -> None:
     sheets = [parse(path.read_text(encoding="utf-8"), usage) for path in paths]
     drop_unreferenced_properties(sheets, usage)
     drop_unused_keyframes(sheets, usage)
-    for path, sheet in zip(paths, sheets):
+    for path, sheet in zip(paths, sheets, strict=True):
         path.write_text("".join(rule.serialize() for rule in sheet), encoding="utf-8")
         path.with_name(path.name + ".map").unlink(missing_ok=True)  # maps the unpruned file
 

@@ -151,8 +151,8 @@ def write_stubs(app: Sphinx, exception: Exception | None) -> None:
         target = relative_uri(old_uri, app.builder.get_target_uri(new))
         out = Path(app.outdir, old_uri + ("index.html" if old_uri.endswith("/") or not old_uri else ""))
         out.parent.mkdir(parents=True, exist_ok=True)
-        canonical = (f'<link rel="canonical" href="{html.escape(absolute_url(baseurl, app.builder.get_target_uri(new)))}">\n'
-                     if baseurl else "")
+        new_url = absolute_url(baseurl, app.builder.get_target_uri(new))
+        canonical = f'<link rel="canonical" href="{html.escape(new_url)}">\n' if baseurl else ""
         anchors = anchor_map(app, old_uri, old)
         write_if_changed(out, STUB.format(
             lang=app.config.language or "en", canonical=canonical, target=html.escape(target),

@@ -3,7 +3,8 @@
 Every page with front matter gets a ``MedicalWebPage``. Only a page a clinic physiotherapist has signed
 off (front matter ``sign-off: YYYY-MM-DD``) gets ``lastReviewed`` (the sign-off date) and ``reviewedBy``
 (the clinic): a page merely checked against its sources has not been reviewed. The page named by
-``structured_data_clinic_page`` also describes ``html_context["clinic"]`` as a ``MedicalClinic``. JSON-LD script tags are data, not code, so a Content-Security-Policy allows them.
+``structured_data_clinic_page`` also describes ``html_context["clinic"]`` as a ``MedicalClinic``.
+JSON-LD script tags are data, not code, so a Content-Security-Policy allows them.
 """
 
 from __future__ import annotations
