@@ -162,7 +162,8 @@ def test_a_longer_number_is_not_the_phone(build_care):
 
 def test_every_symptom_has_a_level_a_reason_and_a_source():
     for symptom in SYMPTOMS.values():
-        assert symptom["level"] in LEVELS and symptom["why"].strip() and symptom.get("source", "").strip(), symptom["id"]
+        assert symptom["level"] in LEVELS, symptom["id"]
+        assert symptom["why"].strip() and symptom.get("source", "").strip(), symptom["id"]
 
 
 def test_the_groups_other_helpers_build_to_exist():
@@ -209,7 +210,8 @@ def test_every_card_on_every_page_comes_from_the_one_source(site):
         assert items, f"{page}: an empty {level} card"
         for item in items:
             ids = [c.removeprefix("care-item-") for c in item.get("class", []) if c.startswith("care-item-")]
-            assert ids and ids[0] in SYMPTOMS, f"{page}: a {level} card item not from care-advice.toml: {item.get_text()[:80]}"
+            assert ids and ids[0] in SYMPTOMS, \
+                f"{page}: a {level} card item not from care-advice.toml: {item.get_text()[:80]}"
             assert SYMPTOMS[ids[0]]["level"] == level, f"{page}: {ids[0]} shown at {level}"
             text = " ".join(item.get_text(" ").split())
             assert texts.setdefault(ids[0], text) == text, f"{page}: {ids[0]} reads differently from another page"

@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 
 from tools.browser import CHROMIUM, CHROMIUM_ARGS, NGINX, serve_nginx
-from tools.page_weight import BUDGET_BYTES, gzip_weight, page_assets, weight
 from tools.browser import serve as serve_python
+from tools.page_weight import BUDGET_BYTES, gzip_weight, page_assets, weight
 from tools.shared import BUILD, ROOT, sphinx_command
 
 LIGHTHOUSE = "lighthouse@12.2.3"  # pinned exactly: scores move between releases

@@ -57,7 +57,7 @@ def too_long(pdfs: list[Path], pages: list[str]) -> list[str]:
     from pypdf import PdfReader
 
     problems = []
-    for pdf, docname in zip(pdfs, pages):
+    for pdf, docname in zip(pdfs, pages, strict=True):
         count = len(PdfReader(pdf).pages)
         if count > MAX_PAGES:
             pdf.unlink()

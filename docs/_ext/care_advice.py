@@ -63,7 +63,8 @@ class CareAdvice:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             line = re.search(r"line (\d+)", str(error))
-            advice.problems.append((int(line.group(1)) if line else 1, f"could not be read ({error}); fix the TOML syntax"))
+            advice.problems.append((int(line.group(1)) if line else 1,
+                                    f"could not be read ({error}); fix the TOML syntax"))
             return advice
         advice._check(data, text.splitlines())
         return advice
@@ -122,7 +123,8 @@ class CareAdvice:
         if not symptom_id or not text:
             return
         if level not in LEVELS:
-            self.problems.append((line, f"symptom {symptom_id!r}: unknown level {level!r}; use one of {', '.join(LEVELS)}"))
+            self.problems.append((line, f"symptom {symptom_id!r}: unknown level {level!r}; "
+                                        f"use one of {', '.join(LEVELS)}"))
             return
         if (other := self.symptoms.get(symptom_id)) is not None:
             where = (f"at level {other.level!r} on line {other.line} and at {level!r} here: one symptom, one level"

@@ -42,7 +42,8 @@ FIX_EMBED = ("write it as a page of its own, or link to it; this site embeds and
              "(a script of ours goes in docs/_static and is added with app.add_js_file)")
 FIX_EXTERNAL = ("copy the file into docs/_static and load it from there, or link to the page instead; "
                 "a reader's browser must not contact another host")
-FIX_HANDLER = "remove it; behaviour goes in a script file in docs/_static (the Content-Security-Policy blocks inline code)"
+FIX_HANDLER = ("remove it; behaviour goes in a script file in docs/_static "
+               "(the Content-Security-Policy blocks inline code)")
 
 
 def external(url: str) -> bool:
@@ -124,7 +125,8 @@ class PageScan(HTMLParser):
         for name in LOADING_ATTRIBUTES - {"href"}:
             if external(attr.get(name, "")):
                 self.problems.append((line, f"<{tag} {name}={attr[name]!r}> loads from another host: {FIX_EXTERNAL}"))
-        if tag == "link" and LOADS_FROM_HREF & set(attr.get("rel", "").lower().split()) and external(attr.get("href", "")):
+        rels = set(attr.get("rel", "").lower().split())
+        if tag == "link" and LOADS_FROM_HREF & rels and external(attr.get("href", "")):
             self.problems.append((line, f"<link rel={attr['rel']!r} href={attr['href']!r}> loads from another "
                                         f"host: {FIX_EXTERNAL}"))
         if tag == "a" and plain_http(attr.get("href", "")):

@@ -5,7 +5,8 @@ the site words nearest in meaning are found with wordllama's word vectors (its l
 model, which ships in its wheel too: loaded with no network) and written, with their similarity, to
 ``section-search-semantic/<letter>.js``, one file per first letter of the English word, which the
 search page loads when a query has a word with that letter (no other page loads any). The engine
-searches those site words at a lower weight (``[semantic]`` in ``docs/_ext/search-ranking.toml``). English words with no near site word
+searches those site words at a lower weight (``[semantic]`` in ``docs/_ext/search-ranking.toml``).
+English words with no near site word
 but close in spelling to one are written with no neighbours, so that the search knows they are real
 words and never "corrects" them into another word (concussion is not conclusion).
 

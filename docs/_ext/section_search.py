@@ -216,7 +216,7 @@ def build_index(app: Sphinx, config: dict) -> dict:
         url = app.builder.get_target_uri(docname)
         rows: dict[str, int] = {}
 
-        def row(role: str) -> int:
+        def row(role: str, rows: dict = rows, url: str = url, page: dict = page, weight: float = weight) -> int:
             """The page's row for sections of this role (one row per role, added when first needed)."""
             if role not in rows:
                 rows[role] = len(pages)
