@@ -115,7 +115,8 @@ def reader(browser):
 def loaded_by(site, page: str) -> set[str]:
     """The files a built page loads (scripts, stylesheets, icons, scripts named in data- attributes), as URLs."""
     soup = site.soup(page)
-    urls = [tag.get("src") or tag.get("href") for tag in soup.select("script[src], link[rel=stylesheet], link[rel$=icon]")]
+    loaded = soup.select("script[src], link[rel=stylesheet], link[rel$=icon]")
+    urls = [tag.get("src") or tag.get("href") for tag in loaded]
     urls += [tag["data-reader"] for tag in soup.select("script[data-reader]")]
     return {urljoin(f"/{page}.html", url) for url in urls}
 

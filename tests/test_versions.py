@@ -6,14 +6,13 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import run_builder  # with the versions_site fixture, shared with test_offline
 from playwright.sync_api import expect
 
-from conftest import run_builder  # with the versions_site fixture, shared with test_offline
 from tools import release_manifest
 from tools.shared import MANIFEST, ROOT
 

@@ -211,7 +211,8 @@ def assemble(manifest: release_manifest.Manifest, versions: list[Version], cache
         (staging / name).write_text(text, encoding="utf-8")
     if (headers := staging / current.name / "_headers").exists():  # Netlify/Cloudflare read it at the root
         # Each rule for a path inside a version (/_static/*, /sw.js) applies in every version's folder.
-        rules = [f"/*{line}" if line.startswith("/") and line != "/*" else line for line in headers.read_text().splitlines()]
+        rules = [f"/*{line}" if line.startswith("/") and line != "/*" else line
+                 for line in headers.read_text().splitlines()]
         (staging / "_headers").write_text("\n".join(rules) + "\n")
     old = out.with_name(f"{out.name}.old-{os.getpid()}")
     if out.exists():

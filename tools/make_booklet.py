@@ -53,7 +53,8 @@ def reading_order(site: Path) -> list[str]:
     while page and page not in order:
         order.append(page)
         match = NEXT.search((site / page).read_text(encoding="utf-8"))
-        page = posixpath.normpath(posixpath.join(posixpath.dirname(page), html.unescape(match.group(1)))) if match else None
+        following = html.unescape(match.group(1)) if match else None
+        page = posixpath.normpath(posixpath.join(posixpath.dirname(page), following)) if following else None
     return [page.removesuffix(".html") for page in order]
 
 
@@ -79,7 +80,8 @@ def front_matter(settings, pages: list[Page], version: str, numbered: bool) -> s
         f'<li class="level-{page.level}"><span>{html.escape(page.title)}</span><span class="dots"></span>'
         f'<span>{page.first if numbered else "000"}</span></li>' for page in pages)
     signoff = (f"<p>{pending} of these {len(pages)} pages still await clinical sign-off by the clinic's "
-               "physiotherapists.</p>" if pending else "<p>Every page has been signed off by the clinic's physiotherapists.</p>")
+               "physiotherapists.</p>" if pending
+               else "<p>Every page has been signed off by the clinic's physiotherapists.</p>")
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>{html.escape(settings.project)}: booklet</title>
 <link rel="stylesheet" href="_static/styles/furo.css"><link rel="stylesheet" href="_static/print.css">
@@ -101,7 +103,8 @@ def front_matter(settings, pages: list[Page], version: str, numbered: bool) -> s
     <p>Version {html.escape(version)}. Each page ends with its web address, a QR code that opens it on
       your phone, and the date it was last checked.</p>
     {signoff}</div>
-  <div class="cover-qr">{qr_svg(home)}<p>Read the newest version online:<br>{html.escape(home.split("://", 1)[-1])}</p></div>
+  <div class="cover-qr">{qr_svg(home)}<p>Read the newest version online:<br>
+    {html.escape(home.split("://", 1)[-1])}</p></div>
   <div><p><strong>{html.escape(clinic["name"])}</strong><br>{html.escape(clinic["address"])}<br>
     Phone {html.escape(clinic["phone"])} · {html.escape(clinic["email"])}</p>
     <p><strong>This booklet gives information, not a diagnosis.</strong> Talk to your physiotherapist or doctor
@@ -113,13 +116,15 @@ def front_matter(settings, pages: list[Page], version: str, numbered: bool) -> s
 
 def page_numbers(count: int) -> str:
     """One blank Letter page per booklet page with its number in the bottom margin (the cover has none)."""
-    sheets = "".join(f'<div class="sheet">{"" if n == 1 else f"Page {n} of {count}"}</div>' for n in range(1, count + 1))
+    sheets = "".join(f'<div class="sheet">{"" if n == 1 else f"Page {n} of {count}"}</div>'
+                     for n in range(1, count + 1))
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>
   @page {{ size: Letter; margin: 0; }}
   body {{ margin: 0; }}
   .sheet {{ height: 10.9in; position: relative; break-after: page; font: 9pt sans-serif; color: #000; }}
   .sheet:last-child {{ break-after: auto; }}
-  .sheet {{ display: flex; align-items: flex-end; justify-content: center; padding-bottom: 0.2in; box-sizing: border-box; }}
+  .sheet {{ display: flex; align-items: flex-end; justify-content: center; padding-bottom: 0.2in;
+            box-sizing: border-box; }}
 </style></head><body>{sheets}</body></html>"""
 
 
@@ -148,7 +153,7 @@ def make_booklet_with(browser, site: Path, out: Path) -> Path:
             draft = print_html(tab, base, front_matter(settings, pages, version, numbered=False), work / "front.pdf")
             front = len(pypdf.PdfReader(draft).pages)
             number = front + 1
-            for page, count in zip(pages, counts):
+            for page, count in zip(pages, counts, strict=True):
                 page.first, number = number, number + count
             print_html(tab, base, front_matter(settings, pages, version, numbered=True), work / "front.pdf")
             total = number - 1
@@ -158,7 +163,7 @@ def make_booklet_with(browser, site: Path, out: Path) -> Path:
         writer.append(str(work / "front.pdf"))
         if len(writer.pages) != front:
             raise RuntimeError("the contents page changed length once numbered")
-        for page, pdf in zip(pages, pdfs):
+        for page, pdf in zip(pages, pdfs, strict=True):
             writer.append(str(pdf))
             writer.add_outline_item(title=page.title, page_number=page.first - 1)
         overlay = pypdf.PdfReader(numbers)

@@ -105,9 +105,10 @@ def write_worker(app: Sphinx, exception: Exception | None) -> None:
                            type="offline", location="conf.py")
             continue
         files += [page, *folder_files(outdir, page)]
-    settings = {"release": app.config.release, "order": release_order(app), "build": build_hash(outdir, app.config.release),
-                "files": by_folder(files)}
-    worker = f"const OFFLINE = {json.dumps(settings, separators=(',', ':'))};\n" + WORKER_SOURCE.read_text(encoding="utf-8")
+    settings = {"release": app.config.release, "order": release_order(app),
+                "build": build_hash(outdir, app.config.release), "files": by_folder(files)}
+    worker = (f"const OFFLINE = {json.dumps(settings, separators=(',', ':'))};\n"
+              + WORKER_SOURCE.read_text(encoding="utf-8"))
     if app.config.minify_static:
         worker = MINIFIERS[".js"](worker)
     (outdir / WORKER).write_text(worker, encoding="utf-8")
