@@ -197,7 +197,8 @@ def test_evidence_page_shows_the_chart_for_every_condition(site):
 def test_changing_one_record_changes_every_page_that_shows_it(site, tmp_path):
     """Edit one record in a copy of docs/, build it, and compare with the site built from the original."""
     text = (shared.DOCS / "evidence.toml").read_text(encoding="utf-8")
-    record = next(f for f in evidence_data()["finding"] if f.get("headline") and f["comparison"] == "added to other care")
+    record = next(f for f in evidence_data()["finding"]
+                  if f.get("headline") and f["comparison"] == "added to other care")
     old = f'result = "{record["result"]}"'
     assert text.count(old) == 1 and text.count(record["result"]) == 1, "pick a record whose result is unique"
     showing = {path.relative_to(site.out) for path in site.out.rglob("*.html")

@@ -490,8 +490,8 @@ class EvidenceSummary(EvidenceDirective):
                 return ""
             return ", ".join(self.evidence.conditions[k].name.lower() for k in finding.conditions if k in keys) + "; "
 
-        lines = [f"- {{cite:t}}`{source}`: " + " ".join(f"({where(f)}{CLINICIAN_COMPARISONS[f.comparison]}) {f.clinician}"
-                                                      for f in group)
+        lines = [f"- {{cite:t}}`{source}`: "
+                 + " ".join(f"({where(f)}{CLINICIAN_COMPARISONS[f.comparison]}) {f.clinician}" for f in group)
                  for source, group in by_source.items()]
         source = [":::{dropdown} For clinicians", ":class-container: for-clinicians", *lines, ":::"]
         container = nodes.container()
