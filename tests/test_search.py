@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from tools import search_bench, shared
-from tools.bench import page_assets
+from tools.page_weight import page_assets
 from tools.shared import ROOT
 
 QUERIES = Path(__file__).parent / "search-queries.tsv"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 
+from tools import search_bench
 from tools.shared import ROOT
 
 NODE = shutil.which("node") or "/usr/bin/node"
@@ -16,3 +18,15 @@ def test_engine_unit_tests_pass_in_node():
                             cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHON": sys.executable})
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "# fail 0" in result.stdout and "# pass 0" not in result.stdout, result.stdout[-2000:]
+
+
+def test_a_one_page_site_builds_its_index_and_semantic_parts(small_project):
+    """The indexer on a tiny project: a site with a handful of words still gets its semantic table."""
+    project = small_project({"index": "# Pain\n\nA stiff neck.\n"}, ["myst_parser", "section_search"]).build()
+    index = search_bench.read_global(project.out / "section-search-index.js")
+    assert [section[2] for section in index["sections"]] == ["Pain"]
+    parts = list((project.out / "section-search-semantic").glob("*.js"))
+    assert parts, "a tiny site should still get the lay-word table"
+    text = (project.out / "section-search-semantic" / "p.js").read_text(encoding="utf-8")
+    part = json.loads(text[text.index("]=") + 2:].rstrip().rstrip(";"))
+    assert "painful" in part["words"].split(), "the lay word 'painful' should map to the site's 'pain'"

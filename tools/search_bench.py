@@ -41,7 +41,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from tools import shared
-from tools.bench import page_assets
+from tools.page_weight import page_assets
 from tools.browser import launch, serve
 from tools.shared import ROOT, sphinx_command
 
