@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -51,6 +52,8 @@ def english_words(size: int) -> list[str]:
 
 
 def _load_vectors():
+    # No tokenizer thread pool: a process that forks after building (a test run) must not deadlock.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import wordllama
     from wordllama import WordLlama
 
