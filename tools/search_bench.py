@@ -41,8 +41,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from tools import shared
-from tools.page_weight import page_assets
 from tools.browser import launch, serve
+from tools.page_weight import page_assets
 from tools.shared import ROOT, sphinx_command
 
 shared.use_local_extensions()
