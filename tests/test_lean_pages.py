@@ -99,6 +99,16 @@ def test_markup_is_lean_but_code_keeps_its_spaces(build_tiny):
     assert set(re.findall(r'<symbol id="(svg-[\w-]+)"', index)) == used
 
 
+def test_a_repeated_dropdown_icon_is_drawn_once_and_used_by_reference(site):
+    faq = site.html("faq")
+    chevrons = site.soup("faq").select(".sd-summary-state-marker svg.sd-octicon-chevron-right")
+    assert len(chevrons) > 1
+    assert {str(chevron.find().name) for chevron in chevrons} == {"use"}  # no path of its own
+    assert {chevron.find()["href"] for chevron in chevrons} == {"#svg-sd-chevron-right"}
+    assert faq.count('<symbol id="svg-sd-chevron-right" viewBox="0 0 24 24"><path d="M8.72') == 1
+    assert faq.count("M8.72 18.78") == 1  # the shape, once
+
+
 def test_only_the_pages_with_components_load_their_assets(build_tiny):
     out = build_tiny()
     assert "sphinx-design.min.css" in (out / "index.html").read_text()
