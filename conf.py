@@ -43,6 +43,7 @@ extensions = [
     # Our custom extensions (docs/_ext/)
     "clinic_details",  # conf.py's clinic dict as MyST substitutions; no phone or email typed in pages
     "care_advice",  # docs/care-advice.toml: the one source of the "When should I get help?" cards
+    "shared_passages",  # two pages may not share 25 words in a row: one home, linked or included
     "page_metadata",
     "section_labels",
     "redirects",  # docs/redirects.toml: moved pages and section ids
@@ -74,7 +75,7 @@ extensions = [
     "fence_structure",  # a box that swallowed a heading or another box (a ::: left open)
     "safe_html",  # no third-party request, embedded object, inline code or plain http:// link
 ]
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "_snippets"]  # _snippets: included, not pages
 templates_path = ["docs/_templates"]  # paths are relative to this file
 nitpicky = True
 

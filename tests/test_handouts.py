@@ -43,6 +43,17 @@ def test_handout_pdf_stands_alone(site, handouts, docname):
     assert "not a diagnosis" in text
 
 
+@pytest.mark.parametrize("docname", ["topics/safety/aftercare", "topics/safety/your-session"])
+def test_take_home_sheets_carry_the_lung_warning(handouts, docname):
+    """The sheets patients take home say what a collapsed lung feels like and what to do (issue 12)."""
+    reader = pypdf.PdfReader(handouts[docname.rsplit("/", 1)[-1]])
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    for words in ("collapsed lung", "neck, shoulders, upper back or chest wall", "shortness of breath",
+                  "a day or two", "Tell them you had needling, and where", "Go to the emergency department now"):
+        assert words in text, f"{docname}: {words!r} not on the printed sheet"
+    assert "sudden" not in text.lower()
+
+
 def test_printed_page_hides_navigation_and_shows_footer(site_url, page):
     page.emulate_media(media="print")
     page.goto(f"{site_url}/topics/safety/aftercare.html")
