@@ -33,7 +33,8 @@ def test_24_words_in_a_row_are_not_a_copy(build_pages):
 
 
 def test_markup_and_citations_do_not_hide_a_copy(build_pages):
-    marked = SHARED.replace("Soreness", "{term}`Soreness <post-needling soreness>`").replace("gently", "gently {cite:p}`x2020`")
+    marked = SHARED.replace("Soreness", "{term}`Soreness <post-needling soreness>`")
+    marked = marked.replace("gently", "gently {cite:p}`x2020`")
     warnings = build_pages(f"# Other\n\n{marked}\n")
     assert "other.md:3" in warnings
 

@@ -11,6 +11,7 @@ first copy and the way out: keep one home and link it with ``{ref}``, or include
 from __future__ import annotations
 
 import re
+
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -99,7 +100,8 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
     pages = {doc: words for doc, words in getattr(env, "shared_passages_words", {}).items() if doc in env.found_docs}
     for docname, line, other, other_line, start in shared_runs(pages, size):
         logger.warning("%d or more words in a row are also in %s:%d (\"%s …\"); keep one home for them and "
-                       "link it with {ref}, or put them in docs/_snippets/ and {include} them (README, 'Shared passages')",
+                       "link it with {ref}, or put them in docs/_snippets/ and {include} them "
+                       "(README, 'Shared passages')",
                        size, env.doc2path(other), other_line, start, location=(docname, line),
                        type="shared_passages")
 
