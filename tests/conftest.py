@@ -30,6 +30,13 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session")
+def known_bib() -> str:
+    """A one-entry bibliography (key `known2020`) for small projects that cite."""
+    return ("@article{known2020,\n  author = {Known, Ann},\n  title = {A known study},\n"
+            "  journal = {J Test},\n  year = {2020},\n}\n")
+
+
 @dataclass
 class BuiltSite:
     out: Path

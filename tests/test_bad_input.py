@@ -5,8 +5,6 @@ Each case builds a small project with our extensions (the `small_project` factor
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 GOOD_META = {
@@ -16,14 +14,6 @@ GOOD_META = {
     "reviewer": "Registered physiotherapist",
     "sign-off": "pending",
 }
-BIB = textwrap.dedent("""\
-    @article{known2020,
-      author = {Known, Ann},
-      title = {A known study},
-      journal = {J Test},
-      year = {2020},
-    }
-""")
 
 
 # A page body with a glossary; its entries start at lines 14 and 17 of the page, `extra` at line 20.
@@ -47,7 +37,7 @@ def page(title: str, body: str = "Text.", label: str | None = None, **meta: str 
 
 
 @pytest.fixture
-def build_tiny(small_project):
+def build_tiny(small_project, known_bib):
     """Build a small project from {docname: text} strictly (-W); return (app, warnings).
 
     `runs=2` builds it a second time, unchanged, and returns (app, warnings) of each run.
@@ -58,7 +48,7 @@ def build_tiny(small_project):
         pages.setdefault("other", page("Other"))
         project = small_project(pages, ["strict_rebuild", "myst_parser", "sphinxcontrib.bibtex", "page_metadata",
                                         "glossary_checks"],
-                                files={"refs.bib": BIB}, bibtex_bibfiles=["refs.bib"], nitpicky=True)
+                                files={"refs.bib": known_bib}, bibtex_bibfiles=["refs.bib"], nitpicky=True)
         results = [(project.build(clean=False, strict=True).app, project.warnings) for _ in range(runs)]
         return results[0] if runs == 1 else results
 

@@ -18,14 +18,6 @@ from bs4 import BeautifulSoup
 
 from tools import shared
 
-BIB = textwrap.dedent("""\
-    @article{known2020,
-      author = {Known, Ann},
-      title = {A known study},
-      journal = {J Test},
-      year = {2020},
-    }
-""")
 CONDITIONS = textwrap.dedent("""\
     [conditions.neck]
     name = "Neck pain"
@@ -50,13 +42,13 @@ INDEX_PAGE = ("# Home\n\n:::{evidence-chart}\n:::\n\n```{toctree}\nneck\n```\n\n
 
 
 @pytest.fixture
-def build_evidence(small_project):
+def build_evidence(small_project, known_bib):
     """Build a tiny project with the given evidence file; return (app, warnings)."""
 
     def build(evidence: str, pages: dict[str, str] | None = None):
         pages = {"index": INDEX_PAGE, "neck": NECK_PAGE, **(pages or {})}
         project = small_project(pages, ["myst_parser", "sphinx_design", "sphinxcontrib.bibtex", "evidence"],
-                                files={"refs.bib": BIB, "evidence.toml": evidence}, bibtex_bibfiles=["refs.bib"],
+                                files={"refs.bib": known_bib, "evidence.toml": evidence}, bibtex_bibfiles=["refs.bib"],
                                 nitpicky=True, myst_enable_extensions=["colon_fence"]).build(clean=False)
         return project.app, project.warnings
 

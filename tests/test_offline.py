@@ -170,12 +170,18 @@ def test_a_page_never_opened_shows_the_offline_page(site, site_url, reader):
     assert tab.locator(f'article a[href="{CLINIC["phone_href"]}"]').inner_text() == CLINIC["phone"]
 
 
-@pytest.mark.browser
-def test_online_pages_come_from_the_network_not_the_saved_copy(site, tmp_path, serve, reader):
-    """Network first: an edit published after the first visit is what the reader sees next time."""
+@pytest.fixture
+def site_copy(site, tmp_path, serve) -> tuple[Path, str]:
+    """A served copy of the built site that a test may publish changes into: (folder, base URL)."""
     copy = tmp_path / "site"
     shutil.copytree(site.out, copy)
-    url = serve(copy)
+    return copy, serve(copy)
+
+
+@pytest.mark.browser
+def test_online_pages_come_from_the_network_not_the_saved_copy(site_copy, reader):
+    """Network first: an edit published after the first visit is what the reader sees next time."""
+    copy, url = site_copy
     context, tab = reader
     tab.goto(f"{url}/topics/safety/aftercare.html")
     wait_until_controlled(tab)
@@ -188,10 +194,8 @@ def test_online_pages_come_from_the_network_not_the_saved_copy(site, tmp_path, s
 
 
 @pytest.mark.browser
-def test_a_new_release_replaces_the_old_cache(site, tmp_path, serve, reader):
-    copy = tmp_path / "site"
-    shutil.copytree(site.out, copy)
-    url = serve(copy)
+def test_a_new_release_replaces_the_old_cache(site_copy, reader):
+    copy, url = site_copy
     context, tab = reader
     tab.goto(f"{url}/{OPENED[0]}.html")
     wait_until_controlled(tab)
