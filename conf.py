@@ -59,7 +59,9 @@ extensions = [
     "offline",  # service worker: saved pages open with no connection
     "section_search",  # the search page's own index, one document per section
     "glossary_headwords",  # one headword per glossary entry; other term lines "Also called" or hidden
-    "lean_assets",
+    "page_assets",  # a page loads only the CSS and JS it uses
+    "sidebar_tree",  # the sidebar opens only the current section
+    "strip_markup",  # build-finished: pages lose indentation and unused or repeated icons
     "security_headers",
     "versions",
     "evidence",  # docs/evidence.toml: summaries of findings and the evidence chart

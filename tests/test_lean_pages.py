@@ -36,6 +36,9 @@ other
 """
 
 
+LEAN_EXTENSIONS = ["page_assets", "sidebar_tree", "strip_markup", "prune_theme_css", "minify_static"]
+
+
 @pytest.fixture
 def build_tiny(small_project):
     """Build a two-page Furo + sphinx-design project with our lean extensions; return its outdir."""
@@ -43,7 +46,7 @@ def build_tiny(small_project):
     def build(**overrides):
         project = small_project(
             {"index": PAGE, "other": "# Other\n\n```\ncode   keeps   its   spaces\n    and indentation\n```\n"},
-            ["myst_parser", "sphinx_design", "lean_assets", "prune_theme_css", "minify_static"],
+            ["myst_parser", "sphinx_design", *LEAN_EXTENSIONS],
             files={"_static/site.css": "/* why */\n.page  {\n  color : red;\n}\n/*! licence */\n",
                    "_static/site.js": "// why\nconst answer = 42;  // the answer\n",
                    "_static/vendor.min.js": "var a = 1;  // kept as shipped\n"},

@@ -19,6 +19,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from tools.event_order import ConfigInited
+
 logger = logging.getLogger(__name__)
 
 REQUIRED = ("name", "address", "phone", "phone_href", "email", "emergency_number", "health_link")
@@ -89,7 +91,7 @@ def check_data_files(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("clinic", {}, "env", types=[dict])
-    app.connect("config-inited", apply_clinic, priority=400)  # before MyST reads its settings
+    app.connect("config-inited", apply_clinic, priority=ConfigInited.CLINIC)
     app.connect("builder-inited", check_data_files)
     app.connect("source-read", check_page)
     app.connect("include-read", check_include)

@@ -19,6 +19,8 @@ import queue
 import sphinx_sitemap
 from sphinx.application import Sphinx
 
+from tools.event_order import BuildFinished
+
 
 def add_every_page(app: Sphinx, exception: Exception | None) -> None:
     links = getattr(app, "sitemap_links", None)  # sphinx-sitemap's queue of (link, last updated)
@@ -49,5 +51,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_sitemap")
     # Set per app: a module attribute, so a later parallel build in the same process gets the real one.
     sphinx_sitemap.Manager = _InProcessManager if app.parallel <= 1 else multiprocessing.Manager
-    app.connect("build-finished", add_every_page, priority=450)  # sphinx-sitemap writes it at 500
+    app.connect("build-finished", add_every_page, priority=BuildFinished.COMPLETE_SITEMAP)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -26,6 +26,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from tools.event_order import PageContext
 from tools.shared import line_of, toml_error_line
 
 logger = logging.getLogger(__name__)
@@ -656,5 +657,5 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("evidence-chart", EvidenceChart)
     app.connect("env-before-read-docs", load)
     app.add_css_file("evidence.css")
-    app.connect("html-page-context", css_only_where_used)
+    app.connect("html-page-context", css_only_where_used, priority=PageContext.DROP_UNUSED_ASSETS)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

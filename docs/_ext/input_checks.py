@@ -20,6 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from tools.event_order import ConfigInited
 from tools.shared import line_of
 
 logger = logging.getLogger(__name__)
@@ -129,7 +130,7 @@ def bibliography_problems(path: Path) -> list[tuple[int, str]]:
 
 
 def check_bibliography(app: Sphinx, config: Config) -> None:
-    """After versions (priority 500) may have pointed the build at a release's own bibliography."""
+    """After a release build has pointed at its own bibliography (tools/event_order.py)."""
     problems = 0
     for bib in getattr(config, "bibtex_bibfiles", []):
         path = Path(app.confdir, bib)  # sphinxcontrib-bibtex reads them relative to conf.py
@@ -156,8 +157,8 @@ def check_baseurl(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("config-inited", check_data_files, priority=200)  # before versions reads versions.toml (500)
-    app.connect("config-inited", check_baseurl, priority=200)
-    app.connect("config-inited", check_bibliography, priority=600)  # before sphinxcontrib-bibtex parses it
+    app.connect("config-inited", check_data_files, priority=ConfigInited.CHECK_INPUT)
+    app.connect("config-inited", check_baseurl, priority=ConfigInited.CHECK_INPUT)
+    app.connect("config-inited", check_bibliography, priority=ConfigInited.CHECK_BIBLIOGRAPHY)
     app.connect("env-before-read-docs", check_pages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -15,6 +15,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from tools.event_order import ConfigInited, PageContext
+
 logger = logging.getLogger(__name__)
 
 NOT_FOUND_BODY = """<h1>Page not found</h1>
@@ -68,9 +70,7 @@ def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    # After conf.py and -D overrides, before the other extensions read their settings.
-    app.connect("config-inited", derive_from_baseurl, priority=100)
-    # Before sphinxext-opengraph (priority 500), which keeps an existing meta description.
-    app.connect("html-page-context", add_description, priority=450)
+    app.connect("config-inited", derive_from_baseurl, priority=ConfigInited.BASEURL)
+    app.connect("html-page-context", add_description, priority=PageContext.DESCRIPTION)
     app.connect("build-finished", write_robots_txt)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
+from tools.event_order import PageContext
+
 READER = "listen-reader.js"
 
 
@@ -33,6 +35,5 @@ def add_listen_button(app: Sphinx, pagename: str, templatename: str, context: di
 
 
 def setup(app: Sphinx) -> dict:
-    # Before lean_assets (500) copies the page's asset lists.
-    app.connect("html-page-context", add_listen_button, priority=400)
+    app.connect("html-page-context", add_listen_button, priority=PageContext.ADD_ASSETS)
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}

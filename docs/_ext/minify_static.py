@@ -13,6 +13,8 @@ import rcssmin
 import rjsmin
 from sphinx.application import Sphinx
 
+from tools.event_order import BuildFinished
+
 # /*! ... */ comments (licence headers, by convention) stay.
 MINIFIERS = {".css": lambda text: rcssmin.cssmin(text, keep_bang_comments=True),
              ".js": lambda text: rjsmin.jsmin(text, keep_bang_comments=True)}
@@ -40,5 +42,5 @@ def minify_static(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("minify_static", True, "html", types=(bool,))
-    app.connect("build-finished", minify_static)
+    app.connect("build-finished", minify_static, priority=BuildFinished.MINIFY_STATIC)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

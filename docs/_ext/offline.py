@@ -21,6 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from minify_static import MINIFIERS
+from tools.event_order import BuildFinished, PageContext
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,6 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("sw-register.js", loading_method="defer")
     app.connect("config-inited", exclude_from_sitemap)
     app.connect("html-collect-pages", add_offline_page)
-    app.connect("html-page-context", page_list, priority=400)
-    # After the passes that shrink the output (500 and below), before the page budget weighs it (900).
-    app.connect("build-finished", write_worker, priority=850)
+    app.connect("html-page-context", page_list, priority=PageContext.ADD_ASSETS)
+    app.connect("build-finished", write_worker, priority=BuildFinished.OFFLINE_WORKER)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,6 +12,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from tools.event_order import BuildFinished
 from tools.page_weight import BUDGET_BYTES, page_assets, weight
 
 logger = logging.getLogger(__name__)
@@ -43,5 +44,5 @@ def check_weights(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("page_budgets", {}, "html", types=[dict])  # docname -> bytes, for pages allowed more
     app.add_config_value("page_budget_enabled", True, "html", types=[bool])
-    app.connect("build-finished", check_weights, priority=900)  # after the passes that shrink the output
+    app.connect("build-finished", check_weights, priority=BuildFinished.CHECK_OUTPUT)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

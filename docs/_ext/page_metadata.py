@@ -10,6 +10,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from tools.event_order import DoctreeRead
 from tools.shared import line_of, long_date, parse_date
 
 logger = logging.getLogger(__name__)
@@ -178,7 +179,6 @@ def outdated_by_date(app: Sphinx, env, added, changed, removed) -> list[str]:
 def setup(app: Sphinx) -> dict:
     # A fixed "today" keeps tests of the overdue note deterministic.
     app.add_config_value("page_metadata_today", "", "env", types=[str])
-    # Run after Sphinx's MetadataCollector has filled env.metadata (priority 500).
-    app.connect("doctree-read", on_doctree_read, priority=900)
+    app.connect("doctree-read", on_doctree_read, priority=DoctreeRead.PAGE_METADATA)
     app.connect("env-get-outdated", outdated_by_date)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -23,6 +23,8 @@ from pathlib import Path
 import tinycss2
 from sphinx.application import Sphinx
 
+from tools.event_order import BuildFinished
+
 THEME_CSS = ("styles/furo.css", "styles/furo-extensions.css", "sphinx-design.min.css")
 CLASS_ATTR = re.compile(r'class="([^"]*)"')
 ID_ATTR = re.compile(r'\bid="([^"]*)"')
@@ -200,5 +202,5 @@ def prune_theme_css(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("prune_theme_css", True, "html", types=(bool,))
-    app.connect("build-finished", prune_theme_css)
+    app.connect("build-finished", prune_theme_css, priority=BuildFinished.PRUNE_THEME_CSS)
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

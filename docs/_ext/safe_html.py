@@ -27,6 +27,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from tools.event_order import BuildFinished
+
 logger = logging.getLogger(__name__)
 
 # Plain http:// links that are allowed, each with why (none needed today: every source has https).
@@ -174,5 +176,5 @@ def check_output(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", note_start)
     app.connect("doctree-read", check_source)
-    app.connect("build-finished", check_output, priority=900)  # after the passes that rewrite pages
+    app.connect("build-finished", check_output, priority=BuildFinished.CHECK_OUTPUT)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,6 +18,8 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
+from tools.event_order import BuilderInited, ConfigInited
+
 DEFAULT_CSS_PRIORITY = 800  # what StandaloneHTMLBuilder.init_css_files gives conf.py's files
 
 
@@ -39,7 +41,6 @@ def drop_duplicate_static_path(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    # After Sphinx normalises html_css_files into (name, attributes) pairs (priority 800).
-    app.connect("config-inited", settle, priority=900)
-    app.connect("builder-inited", drop_duplicate_static_path, priority=900)  # after sphinx-design (500)
+    app.connect("config-inited", settle, priority=ConfigInited.SETTLE)
+    app.connect("builder-inited", drop_duplicate_static_path, priority=BuilderInited.SETTLE_STATIC_PATH)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,6 +16,8 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging as sphinx_logging
 
+from tools.event_order import BuildFinished
+
 STATE_FILE = "strict-rebuild.json"  # in the doctree directory, beside the saved environment
 LINE_SUFFIX = re.compile(r":\d*$")
 PATH_WORD = re.compile(r"[^\s,;'\"()]+\.(?:md|rst)\b")
@@ -92,5 +94,5 @@ def save_state(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict:
     install(app)  # at once: warnings logged while conf.py and the other extensions load count too
     app.connect("env-get-outdated", warned_last_time)
-    app.connect("build-finished", save_state, priority=1000)  # last: after every other check has warned
+    app.connect("build-finished", save_state, priority=BuildFinished.SAVE_STATE)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

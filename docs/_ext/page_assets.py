@@ -1,0 +1,42 @@
+"""A page loads only the stylesheets and scripts it uses.
+
+Per page, drop the code-highlighting stylesheet and Sphinx's search helpers (this site shows no
+code, and only the search page searches), the tabs script and the sphinx-design stylesheet when
+the page has no such component. It runs after every handler that adds a page's own assets
+(tools/event_order.py), since it hands the page copies of the builder's lists.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from tools.event_order import PageContext
+
+UNUSED_EVERYWHERE = {"pygments.css", "sphinx_highlight.js", "doctools.js", "documentation_options.js"}
+DESIGN_CLASS = re.compile(r'class="[^"]*\bsd-')
+
+
+def unused_assets(pagename: str, body: str) -> set[str]:
+    """The file names this page does not need."""
+    unused = set(UNUSED_EVERYWHERE) if pagename != "search" else {"pygments.css"}
+    if "sd-tab-set" not in body:
+        unused.add("design-tabs.js")
+    if not DESIGN_CLASS.search(body):  # no sphinx-design component on this page
+        unused.add("sphinx-design.min.css")
+    return unused
+
+
+def drop_unused_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    unused = unused_assets(pagename, context.get("body", ""))
+    for key in ("css_files", "script_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key]
+                            if Path(getattr(asset, "filename", str(asset))).name not in unused]
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", drop_unused_assets, priority=PageContext.DROP_UNUSED_ASSETS)
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

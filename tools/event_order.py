@@ -1,0 +1,66 @@
+"""When our extensions' event handlers run, stated once.
+
+Sphinx calls an event's handlers by priority, lower first, and in the order the extensions were
+loaded among equals. 500 is the default, and what Sphinx, the theme and the third-party
+extensions use unless noted. Every handler of ours whose order matters takes its priority from
+here, so the order can be read in one place instead of from numbers spread across files:
+
+    app.connect("build-finished", strip_markup, priority=BuildFinished.STRIP_MARKUP)
+
+A new handler that must run before or after another gets a named constant here, with the reason.
+"""
+
+from __future__ import annotations
+
+DEFAULT = 500  # Sphinx's, the theme's and third-party extensions' handlers
+
+
+class ConfigInited:
+    """config-inited: settings settle in this order, after conf.py and -D overrides."""
+
+    BASEURL = 100  # html_baseurl with its slash, before anything derives an address from it
+    URL_SETTINGS = 150  # other extensions' address settings (Open Graph, 404 page) from html_baseurl
+    CHECK_INPUT = 200  # data files and the base URL are checked before anything reads them
+    CLINIC = 400  # the clinic's details as MyST substitutions, before MyST reads its settings
+    VERSION = DEFAULT  # which version this build is (docs/versions.toml or -D versions_build)
+    RELEASE_BIBLIOGRAPHY = 550  # an old release cites its own bibliography (after VERSION)
+    CHECK_BIBLIOGRAPHY = 600  # after RELEASE_BIBLIOGRAPHY, before sphinxcontrib-bibtex parses it
+    SETTLE = 900  # after Sphinx normalises html_css_files (800): no "configuration changed" rebuild
+
+
+class BuilderInited:
+    SETTLE_STATIC_PATH = 900  # after sphinx-design appends its folder again (500)
+
+
+class DoctreeRead:
+    PAGE_METADATA = 900  # after Sphinx's MetadataCollector has filled env.metadata (500)
+    SEARCH_SECTIONS = 950  # after PAGE_METADATA has added its block, which the index skips
+
+
+class PageContext:
+    """html-page-context: first what adds to a page, then what reads or trims what was added."""
+
+    ADD_ASSETS = 400  # a page's own CSS and JS (app.add_css_file / add_js_file fill the builder's lists)
+    DESCRIPTION = 450  # before sphinxext-opengraph (500), which keeps a description already there
+    # DEFAULT: Furo fingerprints its assets and builds the sidebar tree; sphinxext-opengraph
+    SIDEBAR_TREE = 600  # after Furo's tree (500), which it replaces
+    DROP_UNUSED_ASSETS = 700  # after every handler that adds assets: it replaces the page's lists
+
+
+class BuildFinished:
+    """build-finished: the passes over the written site, in this order.
+
+    Pages are written and trimmed first, then files are added beside them, then the stylesheets
+    are pruned and minified against the final pages; the offline worker hashes the result, the
+    checks read it, and the strict-rebuild state is saved last.
+    """
+
+    STRIP_MARKUP = 400  # every page loses dead markup before anything reads the pages
+    COMPLETE_SITEMAP = 450  # every page into sphinx-sitemap's list, before it writes sitemap.xml (500)
+    # DEFAULT: files written beside the pages: robots.txt, redirect stubs, the search index,
+    # _headers and nginx-headers.conf, PDFs, sitemap.xml
+    PRUNE_THEME_CSS = 600  # reads every page and script written so far for the classes in use
+    MINIFY_STATIC = 650  # our own CSS and JS, as written
+    OFFLINE_WORKER = 850  # hashes the final files; appends its own line to _headers
+    CHECK_OUTPUT = 900  # the checks that read the final output: page budget, safe HTML
+    SAVE_STATE = 1000  # last: after every other handler has warned
