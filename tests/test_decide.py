@@ -293,6 +293,36 @@ def test_the_research_shown_comes_from_the_evidence_file(site, tmp_path):
     assert research(site.html(PAGE), "neck") == research((out / f"{PAGE}.html").read_text(), "neck")
 
 
+def test_step_5_is_the_shared_tell_your_physio_list(site):
+    """Step 5's checklist is the one "tell your physio if you..." list (docs/_snippets/tell-your-physio.md),
+    included, not retyped: its items read the same as on the session page, in the same order."""
+    source = (shared.DOCS / f"{PAGE}.md").read_text(encoding="utf-8")
+    step = source[source.index(":::{question} Tell your physio"):]
+    step = step[:step.index("\n:::\n")]
+    assert "{include} /_snippets/tell-your-physio.md" in step and "\n- " not in step, "step 5 retypes the list"
+    checklist = [clean(label.get_text()) for label in site.soup(PAGE).select('[data-name="tell-physio"] label')]
+    shared_list = [clean(item.get_text()) for item in site.soup("topics/safety/your-session").select(
+        "ul.tell-your-physio > li")]
+    assert checklist == shared_list and len(checklist) >= 8
+    for topic in ("pregnant", "blood thinners", "bleeding disorder", "lung disease", "infection", "implant",
+                  "afraid of needles", "fainted"):  # the safety questions issue 17 asks step 5 to cover
+        assert any(topic in item for item in checklist), topic
+
+
+def test_every_condition_page_links_the_guide_from_its_summary_of_findings(site):
+    """Issue 17: the guide is linked where the decision comes up; the `evidence-summary` directive writes
+    the line once, under the first summary on each condition's own page."""
+    conditions = tomllib.loads((shared.DOCS / "evidence.toml").read_text(encoding="utf-8"))["conditions"]
+    pages = {page.path for page in shared.site_map()
+             if page.path.startswith("topics/conditions/") and not page.path.endswith("/index")}
+    assert pages and pages == {condition["page"] for condition in conditions.values()}
+    for path in sorted(pages):
+        links = site.soup(path).select('article .evidence-summary .evidence-decide a[href$="decide.html"]')
+        assert len(links) == 1, f"{path}: one link to the decision guide in its summary of findings"
+        assert links[0]["href"] == "../../decide.html", "a {doc} link, not a typed address"
+    assert not site.soup(PAGE).select(".evidence-decide"), "the guide does not link itself"
+
+
 # -- the `question` directive on a tiny project ---------------------------------------------
 
 QUESTION_PAGE = """# Guide
@@ -328,3 +358,15 @@ def test_a_good_question_renders_labelled_native_controls(small_project):
     assert '<fieldset class="decide-question decide-checkbox" data-name="pick"><legend>Pick one</legend>' in html
     assert '<label><input type="checkbox" name="pick" value="first-choice"> <span>First choice</span></label>' in html
     assert "decide.js" in html
+
+
+def test_a_question_takes_its_choices_from_an_included_snippet(small_project):
+    """The list may live in a shared snippet; the text around it stays."""
+    page = ":::{question} Tell us if you:\n:name: tell\n:type: checkbox\n\n```{include} _snippets/list.md\n```\n:::\n"
+    project = small_project({"index": f"# Guide\n\n{page}"}, ["myst_parser", "decision_guide"],
+                            files={"_snippets/list.md": "- are pregnant\n- take blood thinners\n"},
+                            myst_enable_extensions=["colon_fence"], exclude_patterns=["_snippets"])
+    html = project.build().html("index")
+    assert '<legend>Tell us if you:</legend>' in html
+    assert '<label><input type="checkbox" name="tell" value="are-pregnant"> <span>are pregnant</span></label>' in html
+    assert 'value="take-blood-thinners"> <span>take blood thinners</span>' in html

@@ -2,7 +2,9 @@
 
 - ``{evidence-summary}`` with ``:condition: <key>`` (or several keys, or ``all``): a summary of
   findings in the style of GRADE's patient summaries: what was compared, what happened, how sure
-  we are (in words and a small scale that screen readers read as words), and the citation.
+  we are (in words and a small scale that screen readers read as words), and the citation. On a
+  condition's own page (its ``page`` in the file), the first summary ends with one line linking the
+  decision guide (``decide``), so every condition page links it from one place.
 - ``{evidence-chart}``: an inline SVG made at build time (no script, ``currentColor`` only, so it
   follows dark mode and prints), with an accessible name and a text equivalent in a list.
 
@@ -75,6 +77,9 @@ CONDITION_FIELDS = {"name": 'the plain name shown to readers, e.g. "Neck pain"',
                     "page": 'the docname of the page that shows it, e.g. "topics/conditions/neck-and-headaches"',
                     "short": 'a short name for the chart, one or two words, e.g. "Neck"'}
 SCALE_ON, SCALE_PART, SCALE_OFF = "■", "◧", "□"
+# Under the first summary on a condition's own page: the decision guide (issue 17), written once here.
+DECIDE_PAGE = "decide"
+DECIDE_LINK = f"To weigh these findings against your other options, use our {{doc}}`decision guide </{DECIDE_PAGE}>`."
 
 
 @dataclass
@@ -442,13 +447,17 @@ class EvidenceSummary(EvidenceDirective):
                             element("td", *self.sure(finding, note=True)))
         block += element("table", element("caption", nodes.Text(f"Summary of findings: {condition.name}")),
                          element("thead", head), body)
-        if self.env.current_document.get("evidence-key-shown"):  # lasts one page: the key once per page
-            return block
-        self.env.current_document["evidence-key-shown"] = True
-        block += nodes.paragraph("", f"How sure we are: {SCALE_ON * 4} high, {SCALE_ON * 3 + SCALE_OFF} moderate, "
-                                     f"{SCALE_ON * 2 + SCALE_OFF * 2} low, {SCALE_ON + SCALE_OFF * 3} very low. "
-                                     "Not rated: no rating, or none we could see.",
-                                 classes=["evidence-key"])
+        shown = self.env.current_document  # lasts one page: the key and the guide's link once per page
+        if not shown.get("evidence-key-shown"):
+            shown["evidence-key-shown"] = True
+            block += nodes.paragraph("", f"How sure we are: {SCALE_ON * 4} high, {SCALE_ON * 3 + SCALE_OFF} moderate, "
+                                         f"{SCALE_ON * 2 + SCALE_OFF * 2} low, {SCALE_ON + SCALE_OFF * 3} very low. "
+                                         "Not rated: no rating, or none we could see.",
+                                     classes=["evidence-key"])
+        if (condition.page == self.env.docname and DECIDE_PAGE in self.env.found_docs
+                and not shown.get("evidence-decide-shown")):
+            shown["evidence-decide-shown"] = True  # on the condition's own page, where the choice comes up
+            block += self.para(DECIDE_LINK, ["evidence-decide"])
         return block
 
     def compact(self, key: str) -> evidence_block:
