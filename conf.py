@@ -48,7 +48,10 @@ extensions = [
     "section_labels",
     "redirects",  # docs/redirects.toml: moved pages and section ids
     "copy_link",
-    "link_previews",
+    "site_addresses",  # html_baseurl drives Open Graph's and the 404 page's addresses
+    "not_found_page",  # the 404 page's text, with a search box
+    "page_descriptions",  # front-matter description: meta and Open Graph description
+    "robots_txt",
     "structured_data",
     "print_footer",
     "handouts",
@@ -62,8 +65,10 @@ extensions = [
     "page_assets",  # a page loads only the CSS and JS it uses
     "sidebar_tree",  # the sidebar opens only the current section
     "strip_markup",  # build-finished: pages lose indentation and unused or repeated icons
-    "security_headers",
-    "versions",
+    "security_headers",  # the CSP and referrer policy, as <meta> tags and host header files
+    "external_links",  # rel="noopener noreferrer" on every link out of the site
+    "versions",  # which version this is: the switcher, the banner, each page's history line
+    "release_list",  # the changelog's {release-list} of published releases
     "evidence",  # docs/evidence.toml: summaries of findings and the evidence chart
     "bibtex_plugin_cache",  # a quarter of the build was pybtex rescanning installed packages
     "prune_theme_css",  # Furo and sphinx-design rules for components the site never shows

@@ -134,15 +134,15 @@ def build(version: Version, cache: Path) -> tuple[Version, float, int]:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     srcdir = export_docs(version.commit, work / "src") if version.commit else ROOT / SRCDIR
-    info = dict(version.info)
-    if version.commit and (srcdir / "references.bib").exists():
-        info["bibfile"] = str(srcdir / "references.bib")  # each version cites its own list
-    (work / "build.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
+    (work / "build.json").write_text(json.dumps(version.info, indent=1), encoding="utf-8")
     (work / "inputs.json").write_text(json.dumps(version.inputs, indent=1), encoding="utf-8")
+    # Each release cites its own list of sources, not today's.
+    bibliography = srcdir / "references.bib"
+    own_bibliography = ["-D", f"bibtex_bibfiles={bibliography}"] if version.commit and bibliography.exists() else []
     # dev is what will be released next: as strict as `make html`. Releases: see the module docstring.
     cmd = sphinx_command(work / "html", "-q", "-d", str(work / "doctrees"), "-D", f"release={version.name}",
                          "-D", f"html_baseurl={version.baseurl}", "-D", f"versions_build={work / 'build.json'}",
-                         srcdir=srcdir, fail_on_warnings=version.commit is None)
+                         *own_bibliography, srcdir=srcdir, fail_on_warnings=version.commit is None)
     result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
     (work / "warnings.log").write_text(result.stderr, encoding="utf-8")
     if result.returncode != 0:

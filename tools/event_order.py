@@ -18,13 +18,11 @@ DEFAULT = 500  # Sphinx's, the theme's and third-party extensions' handlers
 class ConfigInited:
     """config-inited: settings settle in this order, after conf.py and -D overrides."""
 
-    BASEURL = 100  # html_baseurl with its slash, before anything derives an address from it
-    URL_SETTINGS = 150  # other extensions' address settings (Open Graph, 404 page) from html_baseurl
+    BASEURL = 100  # html_baseurl with its slash, and the addresses derived from it, before anything reads them
+    NOT_FOUND_PAGE = 150  # the 404 page's body, whose links start with the prefix BASEURL derived
     CHECK_INPUT = 200  # data files and the base URL are checked before anything reads them
     CLINIC = 400  # the clinic's details as MyST substitutions, before MyST reads its settings
-    VERSION = DEFAULT  # which version this build is (docs/versions.toml or -D versions_build)
-    RELEASE_BIBLIOGRAPHY = 550  # an old release cites its own bibliography (after VERSION)
-    CHECK_BIBLIOGRAPHY = 600  # after RELEASE_BIBLIOGRAPHY, before sphinxcontrib-bibtex parses it
+    VERSION = DEFAULT  # which version this build is (docs/versions.toml or -D versions_build), after CHECK_INPUT
     SETTLE = 900  # after Sphinx normalises html_css_files (800): no "configuration changed" rebuild
 
 

@@ -29,7 +29,8 @@ HTML = BUILD / "html"
 SITE_MAP = ROOT / "tests" / "site-map.tsv"
 ANCHORS_LOCK = DOCS / "anchors.lock"
 REDIRECTS = DOCS / "redirects.toml"
-MANIFEST = DOCS / "versions.toml"
+MANIFEST_NAME = "versions.toml"  # the release manifest, in the source directory
+MANIFEST = DOCS / MANIFEST_NAME
 
 
 def use_local_extensions(confdir: Path = ROOT) -> None:

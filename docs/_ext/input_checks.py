@@ -130,7 +130,7 @@ def bibliography_problems(path: Path) -> list[tuple[int, str]]:
 
 
 def check_bibliography(app: Sphinx, config: Config) -> None:
-    """After a release build has pointed at its own bibliography (tools/event_order.py)."""
+    """The bibliography this build cites (a release build names its own with -D bibtex_bibfiles)."""
     problems = 0
     for bib in getattr(config, "bibtex_bibfiles", []):
         path = Path(app.confdir, bib)  # sphinxcontrib-bibtex reads them relative to conf.py
@@ -159,6 +159,6 @@ def check_baseurl(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", check_data_files, priority=ConfigInited.CHECK_INPUT)
     app.connect("config-inited", check_baseurl, priority=ConfigInited.CHECK_INPUT)
-    app.connect("config-inited", check_bibliography, priority=ConfigInited.CHECK_BIBLIOGRAPHY)
+    app.connect("config-inited", check_bibliography, priority=ConfigInited.CHECK_INPUT)
     app.connect("env-before-read-docs", check_pages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

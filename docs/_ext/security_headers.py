@@ -1,4 +1,8 @@
-"""One security and privacy policy: CSP and referrer <meta> tags, safe external links, host header files."""
+"""One security and privacy policy: the CSP and referrer <meta> tags on every page, and the same policy as
+HTTP headers for the hosts (`_headers` for Netlify / Cloudflare Pages, `nginx-headers.conf` for nginx).
+
+Links out of the site get their rel="noopener noreferrer" from external_links.
+"""
 
 from __future__ import annotations
 
@@ -46,10 +50,6 @@ def headers(policy: str) -> dict[str, str]:
 
 def add_meta_tags(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     policy = app.config.site_content_security_policy
-    # Links out of the site must not tell the other site which health page the reader was on.
-    if "body" in context:
-        context["body"] = context["body"].replace(
-            '<a class="reference external" href=', '<a class="reference external" rel="noopener noreferrer" href=')
     context["metatags"] = context.get("metatags", "") + (
         f'\n<meta http-equiv="Content-Security-Policy" content="{policy}">'
         '\n<meta name="referrer" content="no-referrer">'

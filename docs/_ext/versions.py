@@ -1,8 +1,11 @@
-"""Version awareness for each build: the switcher, the banner, per-page history and the release list.
+"""Which version this build is, and what each page shows of it: the switcher, the banner and the
+"changed in" history line (the templates read `versions` from the page context).
 
 `make versions` (tools/build_versions.py) passes `-D versions_build=<file.json>` describing the version
-being built. Without it (`make html`, Read the Docs) the build is the unreleased development version,
-with releases read from docs/versions.toml and per-page history from git when it is available.
+being built (and, for an old release, `-D bibtex_bibfiles=` its own bibliography). Without it (`make html`,
+Read the Docs) the build is the unreleased development version, with releases read from
+docs/versions.toml and per-page history from git when it is available. The changelog's release list is
+`release_list`.
 """
 
 from __future__ import annotations
@@ -11,24 +14,20 @@ import json
 import subprocess
 from pathlib import Path
 
-from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
 
 from tools import release_manifest
-from tools.shared import long_date, parse_date
+from tools.event_order import ConfigInited
+from tools.shared import MANIFEST_NAME, long_date, parse_date
 
 logger = logging.getLogger(__name__)
-
-MANIFEST = "versions.toml"  # in the source directory
-
 
 def _dev_build_info(app: Sphinx) -> dict:
     """What a plain build knows: it is unreleased; releases and history come from the manifest and git."""
     info = {"name": "dev", "date": None, "summary": "", "current": False, "in_site": False,
             "releases": [], "history": {}}
-    path = Path(app.srcdir) / MANIFEST
+    path = Path(app.srcdir) / MANIFEST_NAME
     if not path.exists():
         return info
     try:
@@ -60,11 +59,14 @@ def load_build_info(app: Sphinx, config) -> None:
     if config.versions_build:
         info = json.loads(Path(config.versions_build).read_text(encoding="utf-8"))
         info["in_site"] = True
-        if info.get("bibfile"):  # an old version cites its own bibliography, not today's
-            config.bibtex_bibfiles = [info["bibfile"]]
     else:
         info = _dev_build_info(app)
     app.versions_info = info
+
+
+def build_info(app: Sphinx) -> dict:
+    """The version this build is, with its releases and per-page history (read at config-inited)."""
+    return app.versions_info
 
 
 def _label(info: dict) -> str:
@@ -76,7 +78,7 @@ def _release_dates(info: dict) -> dict[str, str]:
 
 
 def add_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    info = app.versions_info
+    info = build_info(app)
     dates = _release_dates(info)
     changed_in = info["history"].get(pagename, "not-a-page") if doctree is not None else "not-a-page"
     context["versions"] = {
@@ -94,41 +96,10 @@ def add_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     }
 
 
-class ReleaseList(SphinxDirective):
-    """The releases from the manifest, newest first (only those published up to this version)."""
-
-    has_content = False
-
-    def run(self) -> list[nodes.Node]:
-        info = self.env.app.versions_info
-        if self.config.versions_build:
-            self.env.note_dependency(self.config.versions_build)
-        else:
-            self.env.note_dependency(str(Path(self.env.srcdir) / MANIFEST))
-        if not info["releases"]:
-            return [nodes.paragraph("", "No release has been published yet.")]
-        current = info.get("current_name") if info["name"] == "dev" else None
-        listing = nodes.bullet_list(classes=["release-list"])
-        for release in reversed(info["releases"]):
-            item = nodes.list_item(ids=[f"release-{release['name'].replace('.', '-')}"])
-            para = nodes.paragraph()
-            para += nodes.strong("", release["name"])
-            para += nodes.Text(f" · {long_date(parse_date(release['date']))}")
-            if release["name"] == info["name"]:
-                para += nodes.Text(" · the version you are reading")
-            elif release["name"] == current:
-                para += nodes.Text(" · current release")
-            para += nodes.Text(f": {release['summary']}")
-            item += para
-            listing += item
-        return [listing]
-
-
 def setup(app: Sphinx) -> dict:
     app.add_config_value("versions_build", "", "env", types=[str])
-    app.connect("config-inited", load_build_info)
+    app.connect("config-inited", load_build_info, priority=ConfigInited.VERSION)
     app.connect("html-page-context", add_page_context)
-    app.add_directive("release-list", ReleaseList)
     app.add_js_file("versions.js", loading_method="defer")
     app.add_css_file("versions.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
