@@ -63,6 +63,33 @@ def test_index_has_sections_and_glossary_synonyms(site):
         "glossary term lines of one entry should form one synonym group"
 
 
+def test_each_faq_question_is_searched_as_a_section_of_its_own(site):
+    """A dropdown whose title is a question (the FAQ's) is its own document, linked to its section."""
+    data = index_data(site)
+    faq = {section[2]: section for section in data["sections"] if data["pages"][section[0]][0] == "faq.html"}
+    assert faq["Does dry needling hurt?"][1] == "faq-session"
+    assert "pain while the needle is in" in faq["Does dry needling hurt?"][3].lower()
+    assert "pain while the needle is in" not in faq["About your session"][3].lower(), "indexed once, not twice"
+
+
+def test_passages_shown_on_several_pages_are_indexed_as_shared_text(site):
+    """A care card is written once and shown on many pages: each copy counts in the low `shared` field."""
+    data = index_data(site)
+    homes = ("aftercare-when-to-get-help", "side-effects-when-to-get-help", "safety-when-to-get-help")
+    copies = [section for section in data["sections"] if section[1] in homes]
+    assert len(copies) == 3
+    for section in copies:
+        assert len(section) > 6 and "emergency" in section[6].lower(), section[1]
+        assert "emergency department" not in section[3].lower(), section[1]
+
+
+def test_words_of_separate_blocks_stay_separate(site):
+    """Table cells, list items and form options are separate blocks: their words are never glued."""
+    text = " ".join(" ".join(section[2:5]) for section in index_data(site)["sections"])
+    assert "What was compared What happened" in text
+    assert "comparedWhat" not in text
+
+
 def test_synonym_from_the_glossary_finds_the_section(page, site_url):
     hrefs = search(page, site_url, "blood thinners")
     assert hrefs and hrefs[0].startswith("topics/safety/contraindications.html#"), hrefs[:3]

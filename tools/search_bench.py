@@ -292,7 +292,7 @@ def growth(site: Path, factor: int = 10) -> None:
                 return " ".join(rng.choices(fresh, cum_weights=zipf)[0] if rng.random() < 0.25 else w
                                 for w in text.split())
             sections.append([section[0] + offset, section[1], vary(section[2]), vary(section[3]),
-                             vary(section[4]), section[5]])
+                             vary(section[4]), section[5], *map(vary, section[6:])])
     big = {**index, "pages": pages, "sections": sections}
     with tempfile.TemporaryDirectory(prefix="search-growth-") as tmp:
         out = Path(tmp)

@@ -26,7 +26,7 @@ from pathlib import Path
 SEMANTIC_DIR = "section-search-semantic"  # one file per first letter: the page loads those a query needs
 WORD = re.compile(r"[a-z0-9]+")
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
-TABLE_VERSION = 4
+TABLE_VERSION = 5
 CHUNK = 2048  # English words compared with the site's words at a time
 
 
@@ -122,13 +122,14 @@ def build_table(site_words: list[str], settings: dict, stop_words: set[str] = fr
     site word's number in `sites` and its similarity in per cent; `real` words have no near site word."""
     import numpy as np
 
-    site_words = sorted(set(site_words))
     known = set(site_words)
+    # Words of one or two letters ("d", "dn") have no reliable vector: they neither get nor give meaning.
+    site_words = sorted(word for word in known if ENGLISH_WORD.fullmatch(word))
     if not site_words:
         return {"words": "", "sites": "", "links": [], "real": ""}
     # Site words get a row too (pregnant -> pregnancy), and common English words (painful -> pain, hurt).
     common = {word for word in english_words(settings["vocabulary"]) if word not in stop_words}
-    vocabulary = sorted(known | common)
+    vocabulary = sorted(set(site_words) | common)
     model = _load_vectors()
     targets = model.embed(site_words, norm=True)
     keep = min(settings["neighbours"] + 1, len(site_words) - 1)  # one more: a site word's nearest is itself

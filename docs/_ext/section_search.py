@@ -32,6 +32,8 @@ CARD_CLASS = "sd-card"  # sphinx-design's grid-item-card
 CLINICIAN_CLASS = "for-clinicians"
 SKIPPED_CLASSES = {"page-meta", "print-footer", "handout-only"}
 WORD_RE = re.compile(r"\s+")
+BLOCK_END = "\0"  # between blocks of a section's text
+SHARED_MIN_WORDS = 4  # a passage this long found on two pages or more is a shared passage, not a phrase
 
 
 def _clean(text: str) -> str:
@@ -45,13 +47,16 @@ class _SectionText:
         self.patient: list[str] = []
         self.clinician: list[str] = []
         self.terms: list[str] = []
-        self.paragraphs = 0  # patient paragraphs, and those that link to another page or are in a card
-        self.link_paragraphs = 0
+        # Questions answered under headings of their own (the FAQ's dropdowns): (question, its text).
+        self.questions: list[tuple[str, _SectionText]] = []
+        self.link_paragraphs = 0  # patient paragraphs that link to another page
+        self.words = 0  # words of patient paragraphs, and of those in cards or led by a link to another page
+        self.elsewhere_words = 0
 
     @property
     def overview(self) -> bool:
-        """Mostly cards or links to other pages rather than an answer of its own."""
-        return 2 * self.link_paragraphs >= self.paragraphs
+        """Mostly cards or links to other pages (by words) rather than an answer in its own words."""
+        return 2 * self.elsewhere_words >= self.words
 
     def walk(self, node: nodes.Node, clinician: bool = False, card: bool = False) -> None:
         if isinstance(node, nodes.Text):
@@ -73,18 +78,38 @@ class _SectionText:
                 return
             card = card or CARD_CLASS in classes
             clinician = clinician or CLINICIAN_CLASS in classes
+            if not clinician and _is_question(node):
+                answer = _SectionText()
+                for child in node.children[1:]:
+                    answer.walk(child)
+                self.questions.append((_clean(node[0].astext()), answer))
+                return
             if isinstance(node, nodes.paragraph) and not clinician:
-                self.paragraphs += 1
+                words = len(node.astext().split())
+                self.words += words
+                self.elsewhere_words += words if card or (node.children and _is_page_link(node[0])) else 0
                 self.link_paragraphs += card or any(True for _ in node.findall(_is_page_link))
-            if isinstance(node, (nodes.paragraph, nodes.list_item, nodes.term, nodes.entry, nodes.rubric)):
-                self._separate(clinician)
+        block = isinstance(node, nodes.Element) and not isinstance(node, nodes.Inline)
+        if block:  # words of separate blocks (paragraphs, table cells, form options) stay separate words
+            self._separate(clinician)
         for child in node.children:
             self.walk(child, clinician, card)
-        if isinstance(node, (nodes.paragraph, nodes.list_item, nodes.term, nodes.entry)):
+        if block:
             self._separate(clinician)
 
     def _separate(self, clinician: bool) -> None:
-        (self.clinician if clinician else self.patient).append(" ")
+        (self.clinician if clinician else self.patient).append(BLOCK_END)
+
+    @property
+    def blocks(self) -> list[str]:
+        """The patient text's blocks (paragraphs, list items, table cells), each cleaned."""
+        return [block for block in map(_clean, "".join(self.patient).split(BLOCK_END)) if block]
+
+
+def _is_question(node: nodes.Element) -> bool:
+    """A dropdown whose title is a patient's question (the FAQ's): searched as a section of its own."""
+    return (node.get("design_component") == "dropdown" and bool(node.children)
+            and isinstance(node[0], nodes.rubric))
 
 
 def _is_page_link(node: nodes.Node) -> bool:
@@ -128,21 +153,17 @@ def collect_sections(app: Sphinx, doctree: nodes.document) -> None:
         text = _SectionText()
         for child in section.children:
             text.walk(child)
-        sections.append({
-            "anchor": "" if depth == 0 else _anchor(section, labels),
-            "heading": _clean(title.astext()) if title is not None else "",
-            "text": _clean("".join(text.patient)),
-            "detail": _clean("".join(text.clinician)),
-            "terms": sorted(set(text.terms)),
-            "overview": depth == 0 or text.overview,
-            "points_elsewhere": text.link_paragraphs > 0,
-        })
+        anchor = "" if depth == 0 else _anchor(section, labels)
+        sections.append(_section_record(anchor, _clean(title.astext()) if title is not None else "", text,
+                                        depth == 0))
+        # Each question under a heading of its own links to the section it is in.
+        sections += [_section_record(anchor, question, answer, False) for question, answer in text.questions]
     if not sections:
         return
     # The front matter's one-line summary describes the whole page: search it with the intro.
     description = str(env.metadata.get(docname, {}).get("description", "")).strip()
     if description:
-        sections[0]["text"] = _clean(description + " " + sections[0]["text"])
+        sections[0]["blocks"].insert(0, _clean(description))
     env.section_search_pages[docname] = {
         "title": sections[0]["heading"],
         "landing": any(True for _ in doctree.findall(addnodes.toctree)),
@@ -151,6 +172,18 @@ def collect_sections(app: Sphinx, doctree: nodes.document) -> None:
     groups = _glossary_groups(doctree)
     if groups:
         env.section_search_glossary[docname] = groups
+
+
+def _section_record(anchor: str, heading: str, text: _SectionText, top: bool) -> dict:
+    return {
+        "anchor": anchor,
+        "heading": heading,
+        "blocks": text.blocks,
+        "detail": _clean("".join(text.clinician).replace(BLOCK_END, " ")),
+        "terms": sorted(set(text.terms)),
+        "overview": top or text.overview,
+        "points_elsewhere": text.link_paragraphs > 0,
+    }
 
 
 def _sections_with_depth(doctree: nodes.document):
@@ -191,6 +224,18 @@ def ranking_config() -> dict:
         raise ExtensionError(f"{RANKING_FILE}: {error} (README, 'Search', describes this file)") from error
 
 
+def _shared_blocks(env) -> set[str]:
+    """Passages written once and shown on several pages (care cards, included snippets): the search
+    counts them in their own field, at its lower weight, so that a copy does not outrank the answers."""
+    pages_of: dict[str, set[str]] = {}
+    for docname, page in env.section_search_pages.items():
+        for section in page["sections"]:
+            for block in section["blocks"]:
+                if len(block.split()) >= SHARED_MIN_WORDS:
+                    pages_of.setdefault(block, set()).add(docname)
+    return {block for block, docnames in pages_of.items() if len(docnames) >= 3}
+
+
 def build_index(app: Sphinx, config: dict) -> dict:
     """The compact index shipped to the browser (lists, not objects, to keep it small)."""
     env = app.env
@@ -202,6 +247,7 @@ def build_index(app: Sphinx, config: dict) -> dict:
     for number, group in enumerate(groups):
         for term in group["terms"]:
             group_of.setdefault(term.lower(), number)
+    shared = _shared_blocks(env)
     pages, sections = [], []
     for docname in sorted(env.section_search_pages):
         if docname not in env.found_docs:
@@ -231,8 +277,10 @@ def build_index(app: Sphinx, config: dict) -> dict:
                 section_role = "landing_answer"  # a landing page's answer in its own words
             elif not role and section["points_elsewhere"] and not section["overview"]:
                 section_role = "points_elsewhere"  # a summary that sends readers to another page
-            sections.append([row(section_role), section["anchor"], section["heading"],
-                             section["text"], section["detail"], linked])
+            own = " ".join(block for block in section["blocks"] if block not in shared)
+            copied = " ".join(block for block in section["blocks"] if block in shared)
+            sections.append([row(section_role), section["anchor"], section["heading"], own, section["detail"],
+                             linked, *([copied] if copied else [])])
         for group in env.section_search_glossary.get(docname, ()):
             # Each glossary entry is its own document: the topic pages explain the term in context.
             sections.append([row("glossary_entry"), group["anchor"], group["terms"][0], group["text"], "",
@@ -303,4 +351,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", collect_sections, priority=950)
     app.connect("html-page-context", add_template_context)
     app.connect("build-finished", write_index)
-    return {"version": "1.0", "env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 8, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -10,7 +10,7 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  var FIELDS = ["title", "heading", "terms", "text", "detail"];
+  var FIELDS = ["title", "heading", "terms", "text", "detail", "shared"];
   var EXCERPT_WORDS = 32;
   // "shouldn't" (or "shouldnt") is "should not": the "not" is kept, and no near word ("shoulder") is guessed.
   var CONTRACTION = /^(do|does|did|is|are|was|were|has|have|had|could|should|would|must|need|ca|wo)nt$/;
@@ -19,17 +19,17 @@
   /* A light English stemmer: enough to join needle/needles/needling, bruise/bruising. */
   function stem(word) {
     if (word.length <= 3 || /\d/.test(word)) return word;
-    var w = word;
+    var m = /^(.{3,}?)ness$/.exec(word); // tiredness: tired, then tir as "tired" is
+    var w = m ? m[1] : word;
+    if (/ence$/.test(w)) w = w.slice(0, -2) + "t"; // difference: different
     if (/ie[sd]$/.test(w) && w.length > 4) w = w.slice(0, -3) + "y"; // cries, cried: cry
     else if (/sses$/.test(w)) w = w.slice(0, -2);
     else if (/[^su]s$/.test(w) && !/is$/.test(w)) w = w.slice(0, -1);
-    var m = /^(.{3,}?)(ing|ed)$/.exec(w);
+    m = /^(.{3,}?)(ing|ed)$/.exec(w);
     if (m && /[aeiouy]/.test(m[1])) {
       w = m[1];
       if (/([bdfgmnprt])\1$/.test(w)) w = w.slice(0, -1);
     }
-    m = /^(.{3,}?)ness$/.exec(w);
-    if (m) w = m[1];
     if (w.length > 3 && /e$/.test(w)) w = w.slice(0, -1);
     return w;
   }
@@ -109,7 +109,7 @@
   /* ---- The engine ----------------------------------------------------------------------- */
 
   /* `index`: {config, pages: [[url, title, weight, role]], synonyms: [[term, ...]],
-     sections: [[page, anchor, heading, text, detail, [synonym groups]]]}.
+     sections: [[page, anchor, heading, text, detail, [synonym groups], shared text (if any)]]}.
      `semantic` (optional): {key: {words, sites, links, real}, ...}, parts of the table written by
      docs/_ext/search_semantic.py; the page adds the parts a query needs with `addSemantic`. */
   function Engine(index, semantic) {
@@ -147,7 +147,8 @@
     this.sections.forEach(function (section, id) {
       // A page's top section has the page title as its heading: the title field counts it once.
       var fieldText = [self.pages[section[0]][1], section[1] ? section[2] : "",
-        section[5].map(function (g) { return self.synonyms[g].join(" "); }).join(" "), section[3], section[4]];
+        section[5].map(function (g) { return self.synonyms[g].join(" "); }).join(" "), section[3], section[4],
+        section[6] || ""];
       var perStem = new Map();
       fieldText.forEach(function (text, f) {
         var n = 0;
@@ -157,7 +158,7 @@
           if (f !== 2) self.wordVocab.set(w, (self.wordVocab.get(w) || 0) + 1);
           var s = stem(w);
           var c = perStem.get(s);
-          if (!c) { c = [0, 0, 0, 0, 0]; perStem.set(s, c); }
+          if (!c) { c = FIELDS.map(function () { return 0; }); perStem.set(s, c); }
           c[f]++;
         });
         lengths[f][id] = n;
@@ -315,8 +316,11 @@
         if (last && !isTypo && s.length >= 3) self.prefixes(s).forEach(function (p) { alts.push([p, q.prefix_weight]); });
         var meaning = self.semantic.get(f) || self.semantic.get(s);
         if (meaning && (!alts.length || sem.expand_known)) {
+          // A word near in meaning never counts for more than the site word typed would
+          // ("dry" must not become the rarer "dn"): its weight is capped at the typed word's IDF.
+          var cap = self.postings.has(s) ? self.idf.get(s) : Infinity;
           meaning.forEach(function (e) {
-            alts.push([e[0], sem.weight * e[1]]);
+            alts.push([e[0], sem.weight * e[1] * Math.min(1, cap / self.idf.get(e[0]))]);
           });
         }
         if (!alts.length) unknown.push(f);
@@ -449,9 +453,11 @@
   /* An excerpt of the section around its densest cluster of matched words, marked up as HTML. */
   Engine.prototype.excerpt = function (sectionId, matched) {
     var section = this.sections[sectionId];
-    var source = section[3] || section[4];
-    var hitsAt = this.marks(source.split(/\s+/), matched);
-    if (!hitsAt.some(Boolean) && section[4] && source !== section[4]) source = section[4];
+    // The section's own text, else the passage it shares with other pages, else its clinician text.
+    var sources = [section[3], section[6], section[4]].filter(Boolean);
+    var self = this;
+    var source = sources.find(function (text) { return self.marks(text.split(/\s+/), matched).some(Boolean); }) ||
+      sources[0] || "";
     return this.excerptOf(source.split(/\s+/), matched);
   };
 

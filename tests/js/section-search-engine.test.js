@@ -54,6 +54,11 @@ test("stem joins a word's forms and leaves short words alone", () => {
   assert.notEqual(stem("painful"), stem("pain"), "'painful' is not 'pain' by stemming: the semantic table joins them");
 });
 
+test("stem joins tired/tiredness and difference/different", () => {
+  assert.equal(stem("tiredness"), stem("tired"));
+  assert.equal(stem("difference"), stem("different"));
+});
+
 test("edit distance counts an adjacent swap once and stops past its limit", () => {
   assert.equal(editDistance("pian", "pain", 2), 1);
   assert.equal(editDistance("shoudler", "shoulder", 2), 1);
@@ -103,6 +108,23 @@ test("the semantic table: a lay word the site does not use finds the site's word
   const weaker = CONFIG.semantic.weight * 0.71;
   assert.ok(found.plan.concepts.find((c) => c.word === "painful").alts.some((a) => a[0] === stem("hurt")
     && Math.abs(a[1] - weaker) < 1e-9), "a lay word counts at the semantic weight times its similarity");
+});
+
+test("a word near in meaning never counts for more than the site word typed", () => {
+  // "dry" is in most sections; its neighbour "arid" is rare, so uncapped it would outweigh "dry" itself.
+  const sections = [...SECTIONS, [1, "b-arid", "Arid", "Arid.", "", []]];
+  const semantic = { d: { words: "dry", sites: "arid", links: [[0, 90]], real: "" } };
+  const e = engine(sections, { semantic });
+  const dry = e.search("dry").plan.concepts[0];
+  const arid = dry.alts.find((a) => a[0] === "arid");
+  assert.ok(arid[1] * e.idf.get("arid") <= e.idf.get("dry") + 1e-9);
+});
+
+test("a passage shared with other pages counts less than a section's own text", () => {
+  const e = engine([[0, "own", "Own", "Bruise care.", "", []], [1, "copy", "Copy", "", "", [], "Bruise care."]]);
+  const results = e.search("bruise").results;
+  assert.deepEqual(results.map((r) => e.href(r)), ["a.html#own", "b.html#copy"]);
+  assert.match(e.excerpt(results[1].best.id, results[1].best.terms), /<mark>Bruise<\/mark>/);
 });
 
 test("the semantic table loads in parts by first letter, and a part added later is used at once", () => {
