@@ -25,11 +25,6 @@ export default [
     languageOptions: { globals: { module: "readonly" } },
   },
   {
-    // Issue 14's search scripts, still ES5 while that issue reworks them; to move to the style above.
-    files: ["docs/_static/section-search.js", "docs/_static/section-search-engine.js"],
-    rules: { "no-var": "off", "prefer-const": "off", "prefer-arrow-callback": "off", "object-shorthand": "off" },
-  },
-  {
     // The service worker; docs/_ext/offline.py puts `const OFFLINE = {...}` before it.
     files: ["docs/_ext/offline-worker.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: { ...globals.serviceworker, OFFLINE: "readonly" } },

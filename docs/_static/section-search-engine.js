@@ -3,26 +3,27 @@
  * Its data: the index written by docs/_ext/section_search.py (sections, glossary synonyms and the
  * ranking configuration of docs/_ext/search-ranking.toml) and, optionally, the semantic table of lay
  * words written by docs/_ext/search_semantic.py. Scoring is BM25F over five fields (README, "Search"). */
-(function (root, factory) {
+((root, factory) => {
   "use strict";
   if (typeof module === "object" && module.exports) module.exports = factory();
   else root.SectionSearchEngine = factory();
-})(typeof self !== "undefined" ? self : this, function () {
+})(typeof self !== "undefined" ? self : this, () => {
   "use strict";
 
-  var FIELDS = ["title", "heading", "terms", "text", "detail", "shared"];
-  var EXCERPT_WORDS = 32;
+  const FIELDS = ["title", "heading", "terms", "text", "detail", "shared"];
+  const EXCERPT_WORDS = 32;
   // "shouldn't" (or "shouldnt") is "should not": the "not" is kept, and no near word ("shoulder") is guessed.
-  var CONTRACTION = /^(do|does|did|is|are|was|were|has|have|had|could|should|would|must|need|ca|wo)nt$/;
-  var CONTRACTION_BASE = { ca: "can", wo: "will" };
+  const CONTRACTION = /^(do|does|did|is|are|was|were|has|have|had|could|should|would|must|need|ca|wo)nt$/;
+  const CONTRACTION_BASE = { ca: "can", wo: "will" };
+  const HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 
   /* A light English stemmer: enough to join needle/needles/needling, bruise/bruising. */
   function stem(word) {
     if (word.length <= 3 || /\d/.test(word)) return word;
-    var m = /^(.{3,}?)ness$/.exec(word); // tiredness: tired, then tir as "tired" is
-    var w = m ? m[1] : word;
-    if (/ence$/.test(w)) w = w.slice(0, -2) + "t"; // difference: different
-    if (/ie[sd]$/.test(w) && w.length > 4) w = w.slice(0, -3) + "y"; // cries, cried: cry
+    let m = /^(.{3,}?)ness$/.exec(word); // tiredness: tired, then tir as "tired" is
+    let w = m ? m[1] : word;
+    if (/ence$/.test(w)) w = `${w.slice(0, -2)}t`; // difference: different
+    if (/ie[sd]$/.test(w) && w.length > 4) w = `${w.slice(0, -3)}y`; // cries, cried: cry
     else if (/sses$/.test(w)) w = w.slice(0, -2);
     else if (/[^su]s$/.test(w) && !/is$/.test(w)) w = w.slice(0, -1);
     m = /^(.{3,}?)(ing|ed)$/.exec(w);
@@ -41,11 +42,11 @@
   }
 
   function tokenize(text) {
-    var clean = normalise(text);
+    const clean = normalise(text);
     if (!clean) return [];
-    var out = [];
-    clean.split(" ").forEach(function (w) {
-      var m = CONTRACTION.exec(w);
+    const out = [];
+    clean.split(" ").forEach(w => {
+      const m = CONTRACTION.exec(w);
       if (m) out.push(CONTRACTION_BASE[m[1]] || m[1], "not");
       else out.push(w);
     });
@@ -55,14 +56,18 @@
   /* Damerau-Levenshtein distance (adjacent swaps count once), stopping early past `limit`. */
   function editDistance(a, b, limit) {
     if (Math.abs(a.length - b.length) > limit) return limit + 1;
-    var prev2 = null, prev = [], cur, i, j;
+    let prev2 = null;
+    let prev = [];
+    let cur;
+    let i;
+    let j;
     for (j = 0; j <= b.length; j++) prev[j] = j;
     for (i = 1; i <= a.length; i++) {
       cur = [i];
-      var rowMin = i;
+      let rowMin = i;
       for (j = 1; j <= b.length; j++) {
-        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        var d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
         if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
           d = Math.min(d, prev2[j - 2] + 1);
         }
@@ -85,16 +90,14 @@
   }
 
   function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c];
-    });
+    return text.replace(/[&<>"]/g, (c) => HTML_ESCAPES[c]);
   }
 
   /* Where `needle` first occurs in `haystack` as a run of items, or -1. */
   function firstRun(haystack, needle) {
-    for (var i = 0; i + needle.length <= haystack.length; i++) {
-      var ok = true;
-      for (var j = 0; j < needle.length; j++) {
+    for (let i = 0; i + needle.length <= haystack.length; i++) {
+      let ok = true;
+      for (let j = 0; j < needle.length; j++) {
         if (haystack[i + j] !== needle[j]) { ok = false; break; }
       }
       if (ok) return i;
@@ -112,91 +115,381 @@
      sections: [[page, anchor, heading, text, detail, [synonym groups], shared text (if any)]]}.
      `semantic` (optional): {key: {words, sites, links, real}, ...}, parts of the table written by
      docs/_ext/search_semantic.py; the page adds the parts a query needs with `addSemantic`. */
-  function Engine(index, semantic) {
-    var self = this;
-    this.config = index.config;
-    this.pages = index.pages;
-    this.sections = index.sections;
-    this.synonyms = index.synonyms;
-    this.stopWords = new Set(this.config.query.stop_words.trim().split(/\s+/));
-    var stop = this.stopWords;
-    function stems(text) {
-      return tokenize(text).filter(function (w) { return !stop.has(w); }).map(stem);
-    }
-    this.groupStems = this.synonyms.map(function (group) { return group.map(stems); });
-    this.termVocab = new Set();  // stems of glossary terms and their other term lines
-    this.groupStems.forEach(function (group) {
-      group.forEach(function (phrase) { phrase.forEach(function (s) { self.termVocab.add(s); }); });
-    });
-    // A page's weight times its role's ([pages] in the configuration): landing pages rank lower.
-    this.prior = this.pages.map(function (page) {
-      return page[2] * (page[3] ? self.config.pages[page[3]] : 1);
-    });
-    // A heading's stems, and its question words ("how", "often" is a stem) marked with "~".
-    this.headingStems = this.sections.map(function (section) {
-      return Array.from(new Set(tokenize(section[2]).map(function (w) {
-        return stop.has(w) ? "~" + w : stem(w);
-      })));
-    });
+  class Engine {
+    constructor(index, semantic) {
+      this.config = index.config;
+      this.pages = index.pages;
+      this.sections = index.sections;
+      this.synonyms = index.synonyms;
+      this.stopWords = new Set(this.config.query.stop_words.trim().split(/\s+/));
+      const stop = this.stopWords;
+      function stems(text) {
+        return tokenize(text).filter(w => !stop.has(w)).map(stem);
+      }
+      this.groupStems = this.synonyms.map(group => group.map(stems));
+      this.termVocab = new Set();  // stems of glossary terms and their other term lines
+      this.groupStems.forEach(group => {
+        group.forEach(phrase => { phrase.forEach(s => { this.termVocab.add(s); }); });
+      });
+      // A page's weight times its role's ([pages] in the configuration): landing pages rank lower.
+      this.prior = this.pages.map(page => page[2] * (page[3] ? this.config.pages[page[3]] : 1));
+      // A heading's stems, and its question words ("how", "often" is a stem) marked with "~".
+      this.headingStems = this.sections.map((section) => [
+        ...new Set(tokenize(section[2]).map((w) => (stop.has(w) ? `~${w}` : stem(w)))),
+      ]);
 
-    // Inverted index: stem -> {docs: [section ids], tf: [BM25F weighted, length-normalised count]}.
-    var fieldConfig = FIELDS.map(function (f) { return self.config.fields[f]; });
-    var lengths = FIELDS.map(function () { return []; });
-    var counts = [];  // per section: Map stem -> [count per field]
-    this.wordVocab = new Map();  // word as written -> how often (for typo correction)
-    this.sections.forEach(function (section, id) {
-      // A page's top section has the page title as its heading: the title field counts it once.
-      var fieldText = [self.pages[section[0]][1], section[1] ? section[2] : "",
-        section[5].map(function (g) { return self.synonyms[g].join(" "); }).join(" "), section[3], section[4],
-        section[6] || ""];
-      var perStem = new Map();
-      fieldText.forEach(function (text, f) {
-        var n = 0;
-        tokenize(text).forEach(function (w) {
-          if (stop.has(w)) return;
-          n++;
-          if (f !== 2) self.wordVocab.set(w, (self.wordVocab.get(w) || 0) + 1);
-          var s = stem(w);
-          var c = perStem.get(s);
-          if (!c) { c = FIELDS.map(function () { return 0; }); perStem.set(s, c); }
-          c[f]++;
+      // Inverted index: stem -> {docs: [section ids], tf: [BM25F weighted, length-normalised count]}.
+      const fieldConfig = FIELDS.map(f => this.config.fields[f]);
+      const lengths = FIELDS.map(() => []);
+      const counts = [];  // per section: Map stem -> [count per field]
+      this.wordVocab = new Map();  // word as written -> how often (for typo correction)
+      this.sections.forEach((section, id) => {
+        // A page's top section has the page title as its heading: the title field counts it once.
+        const fieldText = [this.pages[section[0]][1], section[1] ? section[2] : "",
+          section[5].map(g => this.synonyms[g].join(" ")).join(" "), section[3], section[4],
+          section[6] || ""];
+        const perStem = new Map();
+        fieldText.forEach((text, f) => {
+          let n = 0;
+          tokenize(text).forEach(w => {
+            if (stop.has(w)) return;
+            n++;
+            if (f !== 2) this.wordVocab.set(w, (this.wordVocab.get(w) || 0) + 1);
+            const s = stem(w);
+            let c = perStem.get(s);
+            if (!c) { c = FIELDS.map(() => 0); perStem.set(s, c); }
+            c[f]++;
+          });
+          lengths[f][id] = n;
         });
-        lengths[f][id] = n;
+        counts.push(perStem);
       });
-      counts.push(perStem);
-    });
-    var averages = lengths.map(function (list) {
-      var total = 0;
-      list.forEach(function (n) { total += n; });
-      return total / Math.max(1, list.length) || 1;
-    });
-    this.postings = new Map();
-    counts.forEach(function (perStem, id) {
-      perStem.forEach(function (c, s) {
-        var tf = 0;
-        for (var f = 0; f < FIELDS.length; f++) {
-          if (!c[f]) continue;
-          var norm = 1 - fieldConfig[f].b + fieldConfig[f].b * lengths[f][id] / averages[f];
-          tf += fieldConfig[f].weight * c[f] / norm;
+      const averages = lengths.map(list => {
+        let total = 0;
+        list.forEach(n => { total += n; });
+        return total / Math.max(1, list.length) || 1;
+      });
+      this.postings = new Map();
+      counts.forEach((perStem, id) => {
+        perStem.forEach((c, s) => {
+          let tf = 0;
+          for (let f = 0; f < FIELDS.length; f++) {
+            if (!c[f]) continue;
+            const norm = 1 - fieldConfig[f].b + fieldConfig[f].b * lengths[f][id] / averages[f];
+            tf += fieldConfig[f].weight * c[f] / norm;
+          }
+          let p = this.postings.get(s);
+          if (!p) { p = { docs: [], tf: [] }; this.postings.set(s, p); }
+          p.docs.push(id);
+          p.tf.push(tf);
+        });
+      });
+      // Inverse document frequency over the site's sections.
+      const n = this.sections.length;
+      this.idf = new Map();
+      this.postings.forEach((p, s) => {
+        this.idf.set(s, Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5)));
+      });
+      this.corrections = new Map();  // typed word -> corrected words (typing repeats words)
+      // The semantic table comes in parts, one per first letter (see `semanticKeys`): key -> part.
+      this.semantic = new Map();
+      this.semanticParts = new Set();
+      const parts = semantic || {};
+      Object.keys(parts).forEach(key => { this.addSemantic(key, parts[key]); });
+    }
+
+    /* The parts of the semantic table a query needs that are not loaded yet. */
+    semanticKeys(query) {
+      const keys = [];
+      tokenize(query).forEach(w => {
+        const key = semanticKey(w);
+        if (!this.stopWords.has(w) && !this.semanticParts.has(key) && !keys.includes(key)) keys.push(key);
+      });
+      return keys;
+    }
+
+    /* Add a part of the lay-word table: English word -> [[site stem, similarity], ...], keyed by stem
+       too. Its `real` words are English words with no site word near in meaning: never corrected. */
+    addSemantic(key, data) {
+      const byWord = this.semantic;
+      const siteStems = data.sites ? data.sites.split(" ").map(stem) : [];
+      (data.words ? data.words.split(" ") : []).forEach((word, i) => {
+        const wordStem = stem(word);
+        const links = data.links[i];
+        const list = byWord.get(wordStem) || [];
+        for (let k = 0; k + 1 < links.length; k += 2) {
+          const target = siteStems[links[k]];
+          if (target === wordStem || !this.postings.has(target)) continue;
+          if (!list.some(e => e[0] === target)) list.push([target, links[k + 1] / 100]);
         }
-        var p = self.postings.get(s);
-        if (!p) { p = { docs: [], tf: [] }; self.postings.set(s, p); }
-        p.docs.push(id);
-        p.tf.push(tf);
+        byWord.set(wordStem, list);
+        byWord.set(word, list);
       });
-    });
-    // Inverse document frequency over the site's sections.
-    var n = this.sections.length;
-    this.idf = new Map();
-    this.postings.forEach(function (p, s) {
-      self.idf.set(s, Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5)));
-    });
-    this.corrections = new Map();  // typed word -> corrected words (typing repeats words)
-    // The semantic table comes in parts, one per first letter (see `semanticKeys`): key -> part.
-    this.semantic = new Map();
-    this.semanticParts = new Set();
-    var parts = semantic || {};
-    Object.keys(parts).forEach(function (key) { self.addSemantic(key, parts[key]); });
+      (data.real ? data.real.split(" ") : []).forEach(word => {
+        if (!byWord.has(word)) byWord.set(word, []);
+      });
+      this.semanticParts.add(key);
+      this.corrections.clear(); // a word now known to be real is no longer corrected
+    }
+
+    known(word) {
+      return this.wordVocab.has(word) || this.postings.has(stem(word));
+    }
+
+    /* The closest word the site uses to `word`, within the typos its length allows; null if none. */
+    nearest(word, limit) {
+      let best = null;
+      let bestDistance = limit + 1;
+      let bestCount = 0;
+      this.wordVocab.forEach((count, candidate) => {
+        // Typos seldom touch the first letter; checking it first keeps this fast.
+        if (Math.abs(candidate.length - word.length) > limit) return;
+        if (candidate[0] !== word[0] && !(candidate[0] === word[1] && candidate[1] === word[0])) return;
+        const d = editDistance(word, candidate, limit);
+        if (d > limit) return;
+        if (word.length === 4 && !sameLetters(word, candidate)) return; // short words: swapped letters only
+        if (d < bestDistance || (d === bestDistance && count > bestCount)) {
+          best = candidate; bestDistance = d; bestCount = count;
+        }
+      });
+      return best === null ? null : { word: best, distance: bestDistance };
+    }
+
+    /* A word the site never uses becomes the closest word it does: one word, or two when the space
+       between them was missed ("triggerpoint"). A real English word is never "corrected" into another
+       one (concussion is not conclusion): the semantic table knows it, and the search says it is not found. */
+    correct(word) {
+      if (!this.corrections.has(word)) this.corrections.set(word, this.findCorrection(word));
+      return this.corrections.get(word);
+    }
+
+    findCorrection(word) {
+      if (this.known(word) || /\d/.test(word)) return [word];
+      if (this.semantic.has(word)) return [word];
+      let typing = false;
+      this.wordVocab.forEach((_, candidate) => {
+        if (!typing && candidate.length > word.length && candidate.lastIndexOf(word, 0) === 0) typing = true;
+      });
+      if (typing && word.length >= 3) return [word]; // still being typed: a prefix of a real word
+      const limit = allowedTypos(word);
+      const near = limit ? this.nearest(word, limit) : null;
+      const alias = this.termVocab.has(stem(word));
+      if (near && !(alias && near.distance > 1)) return [near.word];
+      if (alias) return [word];
+      for (let i = 3; i <= word.length - 3; i++) {
+        const left = this.fix(word.slice(0, i));
+        const right = this.fix(word.slice(i));
+        if (left && right) return [left, right];
+      }
+      return [word];
+    }
+
+    fix(part) {
+      if (this.wordVocab.has(part)) return part;
+      if (part.length < 5) return null;
+      const near = this.nearest(part, 1);
+      return near ? near.word : null;
+    }
+
+    /* A query as concepts: each typed word with its alternatives (stem, weight), plus glossary synonyms.
+       A concept scores by its best alternative in a section, so expansions never add up. */
+    plan(query) {
+      const q = this.config.query;
+      const sem = this.config.semantic;  // sem.threshold is applied at build time
+      const typed = tokenize(query);
+      let kept = typed.filter(w => !this.stopWords.has(w));
+      if (!kept.length) kept = typed; // a query of stop words only: search them anyway
+      const concepts = [];
+      const shown = [];
+      let corrected = false;
+      const unknown = [];
+      const complete = !/[a-z0-9]$/i.test(query);
+      kept.forEach((w, i) => {
+        const last = i === kept.length - 1 && !complete;
+        const fixed = this.correct(w);
+        const isTypo = fixed.length !== 1 || fixed[0] !== w;
+        fixed.forEach(f => {
+          const s = stem(f);
+          const alts = [];
+          if (this.postings.has(s)) alts.push([s, isTypo ? q.typo_weight : 1]);
+          if (last && !isTypo && s.length >= 3) this.prefixes(s).forEach(p => { alts.push([p, q.prefix_weight]); });
+          const meaning = this.semantic.get(f) || this.semantic.get(s);
+          if (meaning && (!alts.length || sem.expand_known)) {
+            // A word near in meaning never counts for more than the site word typed would
+            // ("dry" must not become the rarer "dn"): its weight is capped at the typed word's IDF.
+            const cap = this.postings.has(s) ? this.idf.get(s) : Infinity;
+            meaning.forEach(e => {
+              alts.push([e[0], sem.weight * e[1] * Math.min(1, cap / this.idf.get(e[0]))]);
+            });
+          }
+          if (!alts.length) unknown.push(f);
+          concepts.push({ word: f, stem: s, alts });
+          shown.push(f);
+        });
+        if (isTypo && fixed.some(f => this.postings.has(stem(f)))) corrected = true;
+      });
+      const stems = concepts.map(c => c.stem);
+      // Glossary synonyms: a query containing any term line of an entry also searches the others, as
+      // other ways to say the typed words (the first of them stands for the phrase), at a lower weight.
+      const added = [];
+      this.groupStems.forEach((group, g) => {
+        const matched = group.filter(phrase => phrase.length && containsRun(stems, phrase));
+        if (!matched.length) return;
+        const concept = concepts[firstRun(stems, matched[0])];
+        group.forEach(phrase => {
+          // A longer form of what was typed ("trigger point dry needling" for "dry needling") narrows it.
+          if (matched.some(m => containsRun(phrase, m))) return;
+          phrase.forEach(s => {
+            if (!this.postings.has(s) || stems.includes(s)) return;
+            concept.alts.push([s, q.synonym_weight]);
+          });
+        });
+        added.push(this.synonyms[g][0]);
+      });
+      return { concepts, asked: typed.filter(w => this.stopWords.has(w)),
+               corrected: corrected ? shown.join(" ") : null,
+               synonyms: added, unknown };
+    }
+
+    /* Stems the site uses that begin with a half-typed word (not itself a word of the site). */
+    prefixes(s) {
+      if (this.postings.has(s)) return [];
+      const out = [];
+      this.postings.forEach((_, candidate) => {
+        if (candidate.length > s.length && candidate.lastIndexOf(s, 0) === 0) out.push(candidate);
+      });
+      return out;
+    }
+
+    search(query) {
+      const k1 = this.config.bm25.k1;
+      const q = this.config.query;
+      const plan = this.plan(query);
+      const scores = new Map();  // section id -> score
+      const matched = new Map(); // section id -> Set of matched stems
+      plan.concepts.forEach(concept => {
+        const best = new Map();
+        concept.alts.forEach(alt => {
+          const p = this.postings.get(alt[0]);
+          if (!p) return;
+          const weight = alt[1] * this.idf.get(alt[0]);
+          for (let i = 0; i < p.docs.length; i++) {
+            const tf = p.tf[i];
+            const value = weight * tf * (k1 + 1) / (k1 + tf);
+            const id = p.docs[i];
+            const prior = best.get(id);
+            if (!prior || value > prior[0]) best.set(id, [value, alt[0]]);
+          }
+        });
+        best.forEach((v, id) => {
+          scores.set(id, (scores.get(id) || 0) + v[0]);
+          let m = matched.get(id);
+          if (!m) { m = new Set(); matched.set(id, m); }
+          m.add(v[1]);
+        });
+      });
+      // A section whose heading asks what the query asks is probably the answer (headings are questions).
+      const asked = this.questionWeights(plan);
+      const hits = [];
+      scores.forEach((score, id) => {
+        const likeness = this.likeness(this.headingStems[id], asked);
+        hits.push({ id, score: score * this.prior[this.sections[id][0]] * (1 + q.heading_likeness * likeness),
+                    terms: matched.get(id) });
+      });
+      hits.sort((a, b) => b.score - a.score || a.id - b.id);
+      // One result per page: its best section, plus its other matching sections, each counting
+      // `section_decay` times the one before (the page as a whole answers too).
+      const byPage = new Map();
+      hits.forEach(hit => {
+        if (hit.score <= 0) return;
+        const page = this.sections[hit.id][0];
+        const url = this.pages[page][0];
+        const entry = byPage.get(url);
+        if (!entry) byPage.set(url, { page, best: hit, score: hit.score, share: q.section_decay });
+        else if (entry.share > 0.01) { entry.score += entry.share * hit.score; entry.share *= q.section_decay; }
+      });
+      const results = Array.from(byPage.values());
+      results.sort((a, b) => b.score - a.score);
+      return { plan, results: results.slice(0, q.max_results) };
+    }
+
+    /* The query's stems, each alternative with its weight times its IDF (the best, if several). */
+    questionWeights(plan) {
+      const weights = new Map();
+      let total = 0;
+      const asks = this.config.query.question_words;
+      plan.asked.forEach(w => {
+        if (!weights.has(`~${w}`)) { weights.set(`~${w}`, asks); total += asks; }
+      });
+      plan.concepts.forEach(concept => {
+        let best = 0;
+        concept.alts.forEach(alt => {
+          const w = alt[1] * (this.idf.get(alt[0]) || 0);
+          if (w > (weights.get(alt[0]) || 0)) weights.set(alt[0], w);
+          if (w > best) best = w;
+        });
+        if (!concept.synonym) total += best;
+      });
+      return { weights, total };
+    }
+
+    /* How alike a heading and the query are: IDF-weighted Dice overlap of their stems (0 to 1). */
+    likeness(stems, asked) {
+      if (!stems.length || !asked.total) return 0;
+      let shared = 0;
+      let total = 0;
+      const asks = this.config.query.question_words;
+      stems.forEach(s => {
+        const w = s[0] === "~" ? asks : this.idf.get(s) || 0;
+        total += w;
+        if (asked.weights.has(s)) shared += Math.min(w, asked.weights.get(s));
+      });
+      return total ? 2 * shared / (total + asked.total) : 0;
+    }
+
+    /* The link of a result: the page, and the section's anchor unless it is the page's top. */
+    href(entry) {
+      const section = this.sections[entry.best.id];
+      return this.pages[entry.page][0] + (section[1] ? `#${section[1]}` : "");
+    }
+
+    /* An excerpt of the section around its densest cluster of matched words, marked up as HTML. */
+    excerpt(sectionId, matched) {
+      const section = this.sections[sectionId];
+      // The section's own text, else the passage it shares with other pages, else its clinician text.
+      const sources = [section[3], section[6], section[4]].filter(Boolean);
+      const source = sources.find(text => this.marks(text.split(/\s+/), matched).some(Boolean)) ||
+        sources[0] || "";
+      return this.excerptOf(source.split(/\s+/), matched);
+    }
+
+    marks(tokens, matched) {
+      const stop = this.stopWords;
+      return tokens.map(token => {
+        const w = normalise(token).split(" ")[0] || "";
+        return w && !stop.has(w) && matched.has(stem(w)) ? 1 : 0;
+      });
+    }
+
+    excerptOf(tokens, matched) {
+      const hitsAt = this.marks(tokens, matched);
+      let start = 0;
+      let bestCount = -1;
+      let count = 0;
+      let i;
+      for (i = 0; i < tokens.length; i++) {
+        count += hitsAt[i];
+        if (i >= EXCERPT_WORDS) count -= hitsAt[i - EXCERPT_WORDS];
+        if (count > bestCount) { bestCount = count; start = Math.max(0, i - EXCERPT_WORDS + 1); }
+      }
+      const first = hitsAt.indexOf(1);
+      if (first >= 0 && first - start > EXCERPT_WORDS - 6) start = Math.max(0, first - 4);
+      const end = Math.min(tokens.length, start + EXCERPT_WORDS);
+      const html = tokens.slice(start, end)
+        .map((token, k) => (hitsAt[start + k] ? `<mark>${escapeHtml(token)}</mark>` : escapeHtml(token)))
+        .join(" ");
+      return (start > 0 ? "… " : "") + html + (end < tokens.length ? " …" : "");
+    }
   }
 
   /* The part of the semantic table a word's row is in: its first letter (search_semantic.shard_key). */
@@ -204,288 +497,6 @@
     return word[0] >= "a" && word[0] <= "z" ? word[0] : "0";
   }
 
-  /* The parts of the semantic table a query needs that are not loaded yet. */
-  Engine.prototype.semanticKeys = function (query) {
-    var self = this, keys = [];
-    tokenize(query).forEach(function (w) {
-      var key = semanticKey(w);
-      if (!self.stopWords.has(w) && !self.semanticParts.has(key) && keys.indexOf(key) < 0) keys.push(key);
-    });
-    return keys;
-  };
-
-  /* Add a part of the lay-word table: English word -> [[site stem, similarity], ...], keyed by stem
-     too. Its `real` words are English words with no site word near in meaning: never corrected. */
-  Engine.prototype.addSemantic = function (key, data) {
-    var self = this, byWord = this.semantic;
-    var siteStems = data.sites ? data.sites.split(" ").map(stem) : [];
-    (data.words ? data.words.split(" ") : []).forEach(function (word, i) {
-      var wordStem = stem(word);
-      var links = data.links[i];
-      var list = byWord.get(wordStem) || [];
-      for (var k = 0; k + 1 < links.length; k += 2) {
-        var target = siteStems[links[k]];
-        if (target === wordStem || !self.postings.has(target)) continue;
-        if (!list.some(function (e) { return e[0] === target; })) list.push([target, links[k + 1] / 100]);
-      }
-      byWord.set(wordStem, list);
-      byWord.set(word, list);
-    });
-    (data.real ? data.real.split(" ") : []).forEach(function (word) {
-      if (!byWord.has(word)) byWord.set(word, []);
-    });
-    this.semanticParts.add(key);
-    this.corrections.clear(); // a word now known to be real is no longer corrected
-  };
-
-  Engine.prototype.stem = stem;
-
-  Engine.prototype.known = function (word) {
-    return this.wordVocab.has(word) || this.postings.has(stem(word));
-  };
-
-  /* The closest word the site uses to `word`, within the typos its length allows; null if none. */
-  Engine.prototype.nearest = function (word, limit) {
-    var best = null, bestDistance = limit + 1, bestCount = 0;
-    this.wordVocab.forEach(function (count, candidate) {
-      // Typos seldom touch the first letter; checking it first keeps this fast.
-      if (Math.abs(candidate.length - word.length) > limit) return;
-      if (candidate[0] !== word[0] && !(candidate[0] === word[1] && candidate[1] === word[0])) return;
-      var d = editDistance(word, candidate, limit);
-      if (d > limit) return;
-      if (word.length === 4 && !sameLetters(word, candidate)) return; // short words: swapped letters only
-      if (d < bestDistance || (d === bestDistance && count > bestCount)) {
-        best = candidate; bestDistance = d; bestCount = count;
-      }
-    });
-    return best === null ? null : { word: best, distance: bestDistance };
-  };
-
-  /* A word the site never uses becomes the closest word it does: one word, or two when the space
-     between them was missed ("triggerpoint"). A real English word is never "corrected" into another
-     one (concussion is not conclusion): the semantic table knows it, and the search says it is not found. */
-  Engine.prototype.correct = function (word) {
-    if (!this.corrections.has(word)) this.corrections.set(word, this.findCorrection(word));
-    return this.corrections.get(word);
-  };
-
-  Engine.prototype.findCorrection = function (word) {
-    if (this.known(word) || /\d/.test(word)) return [word];
-    if (this.semantic.has(word)) return [word];
-    var typing = false;
-    this.wordVocab.forEach(function (_, candidate) {
-      if (!typing && candidate.length > word.length && candidate.lastIndexOf(word, 0) === 0) typing = true;
-    });
-    if (typing && word.length >= 3) return [word]; // still being typed: a prefix of a real word
-    var limit = allowedTypos(word);
-    var near = limit ? this.nearest(word, limit) : null;
-    var alias = this.termVocab.has(stem(word));
-    if (near && !(alias && near.distance > 1)) return [near.word];
-    if (alias) return [word];
-    for (var i = 3; i <= word.length - 3; i++) {
-      var left = this.fix(word.slice(0, i)), right = this.fix(word.slice(i));
-      if (left && right) return [left, right];
-    }
-    return [word];
-  };
-
-  Engine.prototype.fix = function (part) {
-    if (this.wordVocab.has(part)) return part;
-    if (part.length < 5) return null;
-    var near = this.nearest(part, 1);
-    return near ? near.word : null;
-  };
-
-  /* A query as concepts: each typed word with its alternatives (stem, weight), plus glossary synonyms.
-     A concept scores by its best alternative in a section, so expansions never add up. */
-  Engine.prototype.plan = function (query) {
-    var self = this, q = this.config.query, sem = this.config.semantic;  // sem.threshold applied at build
-    var typed = tokenize(query);
-    var kept = typed.filter(function (w) { return !self.stopWords.has(w); });
-    if (!kept.length) kept = typed; // a query of stop words only: search them anyway
-    var concepts = [], shown = [], corrected = false, unknown = [];
-    var complete = !/[a-z0-9]$/i.test(query);
-    kept.forEach(function (w, i) {
-      var last = i === kept.length - 1 && !complete;
-      var fixed = self.correct(w);
-      var isTypo = fixed.length !== 1 || fixed[0] !== w;
-      fixed.forEach(function (f) {
-        var s = stem(f);
-        var alts = [];
-        if (self.postings.has(s)) alts.push([s, isTypo ? q.typo_weight : 1]);
-        if (last && !isTypo && s.length >= 3) self.prefixes(s).forEach(function (p) { alts.push([p, q.prefix_weight]); });
-        var meaning = self.semantic.get(f) || self.semantic.get(s);
-        if (meaning && (!alts.length || sem.expand_known)) {
-          // A word near in meaning never counts for more than the site word typed would
-          // ("dry" must not become the rarer "dn"): its weight is capped at the typed word's IDF.
-          var cap = self.postings.has(s) ? self.idf.get(s) : Infinity;
-          meaning.forEach(function (e) {
-            alts.push([e[0], sem.weight * e[1] * Math.min(1, cap / self.idf.get(e[0]))]);
-          });
-        }
-        if (!alts.length) unknown.push(f);
-        concepts.push({ word: f, stem: s, alts: alts });
-        shown.push(f);
-      });
-      if (isTypo && fixed.some(function (f) { return self.postings.has(stem(f)); })) corrected = true;
-    });
-    var stems = concepts.map(function (c) { return c.stem; });
-    // Glossary synonyms: a query containing any term line of an entry also searches the others, as
-    // other ways to say the typed words (the first of them stands for the phrase), at a lower weight.
-    var added = [];
-    this.groupStems.forEach(function (group, g) {
-      var matched = group.filter(function (phrase) { return phrase.length && containsRun(stems, phrase); });
-      if (!matched.length) return;
-      var concept = concepts[firstRun(stems, matched[0])];
-      group.forEach(function (phrase) {
-        // A longer form of what was typed ("trigger point dry needling" for "dry needling") narrows it.
-        if (matched.some(function (m) { return containsRun(phrase, m); })) return;
-        phrase.forEach(function (s) {
-          if (!self.postings.has(s) || stems.indexOf(s) >= 0) return;
-          concept.alts.push([s, q.synonym_weight]);
-        });
-      });
-      added.push(self.synonyms[g][0]);
-    });
-    return { concepts: concepts, asked: typed.filter(function (w) { return self.stopWords.has(w); }),
-             corrected: corrected ? shown.join(" ") : null,
-             synonyms: added, unknown: unknown };
-  };
-
-  /* Stems the site uses that begin with a half-typed word (not itself a word of the site). */
-  Engine.prototype.prefixes = function (s) {
-    if (this.postings.has(s)) return [];
-    var out = [];
-    this.postings.forEach(function (_, candidate) {
-      if (candidate.length > s.length && candidate.lastIndexOf(s, 0) === 0) out.push(candidate);
-    });
-    return out;
-  };
-
-  Engine.prototype.search = function (query) {
-    var self = this, k1 = this.config.bm25.k1, q = this.config.query;
-    var plan = this.plan(query);
-    var scores = new Map();  // section id -> score
-    var matched = new Map(); // section id -> Set of matched stems
-    plan.concepts.forEach(function (concept) {
-      var best = new Map();
-      concept.alts.forEach(function (alt) {
-        var p = self.postings.get(alt[0]);
-        if (!p) return;
-        var weight = alt[1] * self.idf.get(alt[0]);
-        for (var i = 0; i < p.docs.length; i++) {
-          var tf = p.tf[i];
-          var value = weight * tf * (k1 + 1) / (k1 + tf);
-          var id = p.docs[i];
-          var prior = best.get(id);
-          if (!prior || value > prior[0]) best.set(id, [value, alt[0]]);
-        }
-      });
-      best.forEach(function (v, id) {
-        scores.set(id, (scores.get(id) || 0) + v[0]);
-        var m = matched.get(id);
-        if (!m) { m = new Set(); matched.set(id, m); }
-        m.add(v[1]);
-      });
-    });
-    // A section whose heading asks what the query asks is probably the answer (headings are questions).
-    var asked = this.questionWeights(plan);
-    var hits = [];
-    scores.forEach(function (score, id) {
-      var likeness = self.likeness(self.headingStems[id], asked);
-      hits.push({ id: id, score: score * self.prior[self.sections[id][0]] * (1 + q.heading_likeness * likeness),
-                  terms: matched.get(id) });
-    });
-    hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
-    // One result per page: its best section, plus its other matching sections, each counting
-    // `section_decay` times the one before (the page as a whole answers too).
-    var byPage = new Map();
-    hits.forEach(function (hit) {
-      if (hit.score <= 0) return;
-      var page = self.sections[hit.id][0];
-      var url = self.pages[page][0];
-      var entry = byPage.get(url);
-      if (!entry) byPage.set(url, { page: page, best: hit, score: hit.score, share: q.section_decay });
-      else if (entry.share > 0.01) { entry.score += entry.share * hit.score; entry.share *= q.section_decay; }
-    });
-    var results = Array.from(byPage.values());
-    results.sort(function (a, b) { return b.score - a.score; });
-    return { plan: plan, results: results.slice(0, q.max_results) };
-  };
-
-  /* The query's stems, each alternative with its weight times its IDF (the best, if several). */
-  Engine.prototype.questionWeights = function (plan) {
-    var self = this, weights = new Map(), total = 0, asks = this.config.query.question_words;
-    plan.asked.forEach(function (w) {
-      if (!weights.has("~" + w)) { weights.set("~" + w, asks); total += asks; }
-    });
-    plan.concepts.forEach(function (concept) {
-      var best = 0;
-      concept.alts.forEach(function (alt) {
-        var w = alt[1] * (self.idf.get(alt[0]) || 0);
-        if (w > (weights.get(alt[0]) || 0)) weights.set(alt[0], w);
-        if (w > best) best = w;
-      });
-      if (!concept.synonym) total += best;
-    });
-    return { weights: weights, total: total };
-  };
-
-  /* How alike a heading and the query are: IDF-weighted Dice overlap of their stems (0 to 1). */
-  Engine.prototype.likeness = function (stems, asked) {
-    if (!stems.length || !asked.total) return 0;
-    var self = this, shared = 0, total = 0;
-    var asks = this.config.query.question_words;
-    stems.forEach(function (s) {
-      var w = s[0] === "~" ? asks : self.idf.get(s) || 0;
-      total += w;
-      if (asked.weights.has(s)) shared += Math.min(w, asked.weights.get(s));
-    });
-    return total ? 2 * shared / (total + asked.total) : 0;
-  };
-
-  /* The link of a result: the page, and the section's anchor unless it is the page's top. */
-  Engine.prototype.href = function (entry) {
-    var section = this.sections[entry.best.id];
-    return this.pages[entry.page][0] + (section[1] ? "#" + section[1] : "");
-  };
-
-  /* An excerpt of the section around its densest cluster of matched words, marked up as HTML. */
-  Engine.prototype.excerpt = function (sectionId, matched) {
-    var section = this.sections[sectionId];
-    // The section's own text, else the passage it shares with other pages, else its clinician text.
-    var sources = [section[3], section[6], section[4]].filter(Boolean);
-    var self = this;
-    var source = sources.find(function (text) { return self.marks(text.split(/\s+/), matched).some(Boolean); }) ||
-      sources[0] || "";
-    return this.excerptOf(source.split(/\s+/), matched);
-  };
-
-  Engine.prototype.marks = function (tokens, matched) {
-    var stop = this.stopWords;
-    return tokens.map(function (token) {
-      var w = normalise(token).split(" ")[0] || "";
-      return w && !stop.has(w) && matched.has(stem(w)) ? 1 : 0;
-    });
-  };
-
-  Engine.prototype.excerptOf = function (tokens, matched) {
-    var hitsAt = this.marks(tokens, matched);
-    var start = 0, bestCount = -1, count = 0, i;
-    for (i = 0; i < tokens.length; i++) {
-      count += hitsAt[i];
-      if (i >= EXCERPT_WORDS) count -= hitsAt[i - EXCERPT_WORDS];
-      if (count > bestCount) { bestCount = count; start = Math.max(0, i - EXCERPT_WORDS + 1); }
-    }
-    var first = hitsAt.indexOf(1);
-    if (first >= 0 && first - start > EXCERPT_WORDS - 6) start = Math.max(0, first - 4);
-    var end = Math.min(tokens.length, start + EXCERPT_WORDS);
-    var html = tokens.slice(start, end).map(function (token, k) {
-      return hitsAt[start + k] ? "<mark>" + escapeHtml(token) + "</mark>" : escapeHtml(token);
-    }).join(" ");
-    return (start > 0 ? "… " : "") + html + (end < tokens.length ? " …" : "");
-  };
-
-  return { Engine: Engine, stem: stem, semanticKey: semanticKey, normalise: normalise, tokenize: tokenize,
-           editDistance: editDistance, escapeHtml: escapeHtml, FIELDS: FIELDS };
+  return { Engine, stem, semanticKey, normalise, tokenize,
+           editDistance, escapeHtml, FIELDS };
 });
