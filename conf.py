@@ -47,6 +47,7 @@ extensions = [
     "page_metadata",
     "section_labels",
     "redirects",  # docs/redirects.toml: moved pages and section ids
+    "locked_links",  # every page and id in docs/anchors.lock still works, or is redirected
     "copy_link",
     "site_addresses",  # html_baseurl drives Open Graph's and the 404 page's addresses
     "not_found_page",  # the 404 page's text, with a search box

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tools import anchors_lock
-from tools.shared import DOCS, absolute_url, site_baseurl, site_map
+from tools.shared import DOCS, absolute_url, read_config, site_baseurl, site_map
 
 PAGES = [path for path, _, _ in site_map()]
 CLIENT = Path(__file__).parent / "intersphinx_client"
@@ -51,10 +51,11 @@ def test_inventory_names_each_section_by_its_heading(site, inventory):
     assert not wrong, f"labels whose display name is not their heading: {wrong}"
 
 
-def test_every_locked_link_still_works(site):
+def test_the_build_checks_every_locked_link(site):
+    """The site fixture's strict build fails on a locked link that broke (locked_links, tested below)."""
     assert anchors_lock.read_lock(anchors_lock.LOCK), "docs/anchors.lock is empty: run `make anchors-lock`"
-    broken = anchors_lock.check(site.out)
-    assert not broken, anchors_lock.report(broken)
+    assert "locked_links" in read_config().extensions
+    assert "anchors.lock" not in site.warnings
 
 
 def test_the_lock_lists_every_site_map_page(site):
@@ -160,33 +161,58 @@ REDIRECTS = """\
 """
 
 
+MOVED = {**AFTER, "new": AFTER["new"] + "\n(safety-pregnancy)=\n## Pregnancy\n\nText.\n",  # a label moved page
+         "safety": AFTER["safety"].split("(safety-pregnancy)=")[0]}
+
+
 @pytest.fixture(scope="module")
-def build_tiny(small_project):
-    """Build pages (with front matter) and a redirects file; return the built site's folder."""
+def tiny_project(small_project):
+    """Pages (with front matter), a redirects file and an anchor lock, not yet built."""
 
-    def build(pages: dict[str, str], redirects: str = "") -> Path:
+    def create(pages: dict[str, str], redirects: str = "", lock: str = ""):
         return small_project({name: FRONT + text for name, text in pages.items()},
-                             ["myst_parser", "page_metadata", "section_labels", "redirects"],
-                             files={"redirects.toml": redirects}, html_static_path=[str(DOCS / "_static")],
-                             nitpicky=True).build().out
+                             ["myst_parser", "page_metadata", "section_labels", "redirects", "locked_links"],
+                             files={"redirects.toml": redirects, "anchors.lock": lock},
+                             html_static_path=[str(DOCS / "_static")], nitpicky=True)
 
-    return build
+    return create
 
 
-def test_removed_id_fails_the_lock_until_it_is_redirected(build_tiny, tmp_path):
-    lock = tmp_path / "anchors.lock"
+@pytest.fixture(scope="module")
+def build_tiny(tiny_project):
+    """Build pages and a redirects file (no lock); return the built site's folder."""
+    return lambda pages, redirects="": tiny_project(pages, redirects).build().out
+
+
+@pytest.fixture(scope="module")
+def lock_of_before(build_tiny, tmp_path_factory) -> str:
+    lock = tmp_path_factory.mktemp("lock") / "anchors.lock"
     anchors_lock.update(build_tiny(BEFORE), lock)
-    assert "safety.html#safety-blood-thinners" in anchors_lock.read_lock(lock)
+    return lock.read_text(encoding="utf-8")
 
-    broken = "\n".join(anchors_lock.check(build_tiny(AFTER), lock))
-    assert "safety.html#safety-blood-thinners" in broken
-    assert "restore the label `(safety-blood-thinners)=`" in broken
-    assert '[anchors] "safety#safety-blood-thinners" = "<new-label>"' in broken
-    assert "old.html: the page is gone" in broken and '[pages] "old" = "<new/docname>"' in broken
-    assert "safety-pregnancy" not in broken
 
-    fixed = build_tiny(AFTER, REDIRECTS)
-    assert anchors_lock.check(fixed, lock) == []
+def test_a_renamed_locked_label_fails_the_build_at_its_lock_line(tiny_project, lock_of_before):
+    line = lock_of_before.splitlines().index("safety.html#safety-blood-thinners") + 1
+    project = tiny_project(AFTER, lock=lock_of_before).build(clean=False)
+    warnings = project.warnings
+    assert f"anchors.lock:{line}: WARNING: published link safety.html#safety-blood-thinners no longer works" \
+        in warnings, warnings
+    assert "restore the label `(safety-blood-thinners)=` on the line before its heading in safety.md" in warnings
+    assert '[anchors] "safety#safety-blood-thinners" = "<new-label>"' in warnings
+    assert "published page old.html is gone" in warnings and '[pages] "old" = "<new/docname>"' in warnings
+    assert "safety-pregnancy" not in warnings
+    assert tiny_project(AFTER, lock=lock_of_before).build(clean=False, strict=True).app.statuscode == 1  # -W fails
+
+
+def test_a_label_moved_to_another_page_is_told_its_redirect(tiny_project, lock_of_before):
+    warnings = tiny_project(MOVED, REDIRECTS, lock=lock_of_before).build(clean=False).warnings
+    assert "published link safety.html#safety-pregnancy no longer works (the label now lives at " \
+           "new.html#safety-pregnancy)" in warnings, warnings
+    assert '[anchors] "safety#safety-pregnancy" = "safety-pregnancy"' in warnings
+
+
+def test_redirects_satisfy_the_lock(tiny_project, lock_of_before):
+    tiny_project(AFTER, REDIRECTS, lock=lock_of_before).build()  # no warning at all
 
 
 def test_update_adds_new_ids_and_keeps_old_ones(build_tiny, tmp_path):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import redirects
+
 META = ("---\ndescription: A test page.\nreviewed: 2026-11-01\nnext-review: 2027-05-01\n"
         "reviewer: Registered physiotherapist\nsign-off: pending\n---\n\n")
 EXTENSIONS = ["strict_rebuild", "myst_parser", "page_metadata", "redirects", "stale_output", "complete_sitemap"]
@@ -54,7 +56,7 @@ def project(small_project):
 
 
 def is_stub(path: Path) -> bool:
-    return 'name="deep-links-redirect"' in path.read_text(encoding="utf-8")
+    return redirects.is_stub(path.read_text(encoding="utf-8"))
 
 
 def test_incremental_builds_leave_what_a_clean_build_leaves(project):

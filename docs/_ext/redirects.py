@@ -23,13 +23,14 @@ from tools.shared import absolute_url, line_of, toml_error_line
 logger = logging.getLogger(__name__)
 
 SCRIPT = "redirects.js"
+MOVED_PAGE = "deep-links-redirect"  # the stub's <meta name>, which redirects.js reads
 STUB = """<!DOCTYPE html>
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <title>This page has moved</title>
 <meta name="robots" content="noindex">
-{canonical}<meta name="deep-links-redirect" content="{target}">
+{canonical}<meta name="{moved}" content="{target}">
 {anchors}<script src="{static}{script}"></script>
 <noscript><meta http-equiv="refresh" content="0; url={target}"></noscript>
 </head>
@@ -83,6 +84,20 @@ def anchor_target(app: Sphinx, new: str) -> tuple[str, str] | None:
         return (docname, anchor) if docname in app.env.found_docs else None
     label = app.env.get_domain("std").labels.get(new.lower())
     return (label[0], label[1]) if label else None
+
+
+def redirected(app: Sphinx, docname: str, anchor: str) -> tuple[str, str] | None:
+    """Where one redirect sends a link to `docname#anchor` (anchor may be ""), as redirects.js does:
+    a moved id first, else a moved page with the same fragment. None when no redirect applies."""
+    redirects: Redirects | None = getattr(app, "deep_link_redirects", None)
+    if redirects is None:
+        return None
+    moved_ids = redirects.anchors.get(docname, {})
+    if anchor and anchor in moved_ids:
+        return anchor_target(app, moved_ids[anchor])
+    if docname in redirects.pages and docname not in app.env.found_docs:
+        return redirects.pages[docname], anchor
+    return None
 
 
 def check(app: Sphinx, env) -> list[str]:
@@ -155,12 +170,17 @@ def write_stubs(app: Sphinx, exception: Exception | None) -> None:
         canonical = f'<link rel="canonical" href="{html.escape(new_url)}">\n' if baseurl else ""
         anchors = anchor_map(app, old_uri, old)
         write_if_changed(out, STUB.format(
-            lang=app.config.language or "en", canonical=canonical, target=html.escape(target),
+            lang=app.config.language or "en", canonical=canonical, moved=MOVED_PAGE, target=html.escape(target),
             anchors=json_script(anchors) if anchors else "",
             static=relative_uri(old_uri, "_static/"), script=SCRIPT,
         ))
         written.add(old)
     remove_old_stubs(app, written)
+
+
+def is_stub(page: str) -> bool:
+    """True for the HTML of a moved page's stub."""
+    return f'<meta name="{MOVED_PAGE}"' in page
 
 
 def write_if_changed(path: Path, text: str) -> None:
