@@ -65,6 +65,7 @@ extensions = [
     "glossary_headwords",  # one headword per glossary entry; other term lines "Also called" or hidden
     "page_assets",  # a page loads only the CSS and JS it uses
     "sidebar_tree",  # the sidebar opens only the current section
+    "resource_fingerprints",  # the favicon link carries ?v= like every other _static/ file
     "strip_markup",  # build-finished: pages lose indentation and unused or repeated icons
     "security_headers",  # the CSP and referrer policy, as <meta> tags and host header files
     "external_links",  # rel="noopener noreferrer" on every link out of the site

@@ -42,6 +42,7 @@ class PageContext:
     DESCRIPTION = 450  # before sphinxext-opengraph (500), which keeps a description already there
     # DEFAULT: Furo fingerprints its assets and builds the sidebar tree; sphinxext-opengraph
     SIDEBAR_TREE = 600  # after Furo's tree (500), which it replaces
+    RESOURCE_FINGERPRINTS = 600  # after Sphinx points favicon_url and logo_url at _static/ (500)
     DROP_UNUSED_ASSETS = 700  # after every handler that adds assets: it replaces the page's lists
 
 

@@ -1,5 +1,5 @@
-"""What the site's toolchain shares: paths, the strict build command, the base URL, the site map,
-the label slug rule, dates and the line of a key in a file.
+"""What the site's toolchain shares: paths, the strict build command, the base URL, asset fingerprints,
+the site map, the label slug rule, dates and the line of a key in a file.
 
 The one home for these: conf.py, the extensions in docs/_ext, the scripts in tools/ and the tests
 import it as ``from tools import shared``. Standard library only at import time, so the Makefile
@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import re
 import sys
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -94,6 +95,28 @@ def absolute_url(baseurl: str, uri: str) -> str:
 def page_url(app, pagename: str) -> str:
     """A page's canonical address, as Sphinx writes it in `<link rel="canonical">` (a full one without html_baseurl)."""
     return absolute_url(app.config.html_baseurl, app.builder.get_target_uri(pagename))
+
+
+# -- Asset fingerprints ---------------------------------------------------------------------------
+
+def fingerprint(path: Path) -> str:
+    """`?v=` and the file's checksum, the way Sphinx fingerprints the assets it links ("" if missing).
+
+    Hosts serve `_static/` as immutable for a year, so every link to a file there carries one.
+    """
+    try:
+        content = Path(path).read_bytes().replace(b"\r", b"")
+    except FileNotFoundError:
+        return ""
+    return f"?v={zlib.crc32(content):08x}" if content else ""
+
+
+def static_fingerprint(app, name: str) -> str:
+    """The fingerprint of `_static/<name>`, from its source in `html_static_path`."""
+    for static_dir in app.config.html_static_path:
+        if (source := Path(app.confdir, static_dir, name)).is_file():
+            return fingerprint(source)
+    return ""
 
 
 # -- The site map (tests/site-map.tsv: the public list of pages) -------------------------------

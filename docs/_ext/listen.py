@@ -7,28 +7,18 @@ Pages without content of their own (the search page, genindex) load neither.
 
 from __future__ import annotations
 
-import zlib
-from pathlib import Path
-
 from sphinx.application import Sphinx
 
 from tools.event_order import PageContext
+from tools.shared import static_fingerprint
 
 READER = "listen-reader.js"
-
-
-def fingerprint(app: Sphinx, name: str) -> str:
-    """`?v=` plus a checksum of the file, as Sphinx fingerprints the assets it links."""
-    for static_dir in app.config.html_static_path:
-        if (source := Path(app.confdir, static_dir, name)).is_file():
-            return f"?v={zlib.crc32(source.read_bytes()):08x}"
-    return ""
 
 
 def add_listen_button(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if doctree is None:
         return
-    reader = context["pathto"](f"_static/{READER}", 1) + fingerprint(app, READER)
+    reader = context["pathto"](f"_static/{READER}", 1) + static_fingerprint(app, READER)
     # Page-specific: Sphinx adds these to this page only.
     app.add_css_file("listen.css")
     app.add_js_file("listen.js", loading_method="defer", **{"data-reader": reader})

@@ -18,7 +18,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from strict_rebuild import build_failed
-from tools.shared import absolute_url, line_of, toml_error_line
+from tools.shared import absolute_url, line_of, static_fingerprint, toml_error_line
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ def write_stubs(app: Sphinx, exception: Exception | None) -> None:
         write_if_changed(out, STUB.format(
             lang=app.config.language or "en", canonical=canonical, moved=MOVED_PAGE, target=html.escape(target),
             anchors=json_script(anchors) if anchors else "",
-            static=relative_uri(old_uri, "_static/"), script=SCRIPT,
+            static=relative_uri(old_uri, "_static/"), script=SCRIPT + static_fingerprint(app, SCRIPT),
         ))
         written.add(old)
     remove_old_stubs(app, written)

@@ -21,6 +21,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 import search_semantic
+from tools.event_order import DoctreeRead, PageContext
 
 logger = logging.getLogger(__name__)
 
@@ -328,6 +329,12 @@ def add_template_context(app: Sphinx, pagename: str, templatename: str, context:
         context["section_search_enabled"] = app.config.section_search_enabled
         context["section_search_index"] = INDEX_FILE
         context["section_search_semantic"] = search_semantic.SEMANTIC_DIR
+        if app.config.section_search_enabled:
+            # Through Sphinx, for this page only, so each link carries its ?v= fingerprint. Deferred, in
+            # this order, they run after the index, which the template loads at the end of the body.
+            app.add_css_file("section-search.css", priority=900)  # after conf.py's stylesheets (800)
+            app.add_js_file("section-search-engine.js", loading_method="defer", priority=900)
+            app.add_js_file("section-search.js", loading_method="defer", priority=900)
 
 
 def skip_builtin_index(app: Sphinx) -> None:
@@ -347,8 +354,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-before-read-docs", init_env)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
-    # After page_metadata (priority 900) has added its block, which is skipped by class.
-    app.connect("doctree-read", collect_sections, priority=950)
-    app.connect("html-page-context", add_template_context)
+    app.connect("doctree-read", collect_sections, priority=DoctreeRead.SEARCH_SECTIONS)
+    app.connect("html-page-context", add_template_context, priority=PageContext.ADD_ASSETS)
     app.connect("build-finished", write_index)
     return {"version": "1.0", "env_version": 8, "parallel_read_safe": True, "parallel_write_safe": True}
