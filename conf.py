@@ -134,16 +134,26 @@ html_context = {"clinic": clinic}
 html_copy_source = False
 html_use_index = False  # the glossary is the index; genindex.html redirects there (docs/redirects.toml)
 html_show_sourcelink = False
+# Every colour and the focus ring our stylesheets use (docs/_static/*.css read them with var(--name)).
+# Light values apply in dark mode too unless dark sets its own. Each one is inlined into every page:
+# add one only for a colour Furo has no variable for.
 html_theme_options = {
     "light_css_variables": {
         "color-brand-primary": "#0b5d66",
         "color-brand-content": "#0b5d66",
         "color-brand-visited": "#5a3d8a",
+        # One focus ring for everything a keyboard reaches (clinic.css); the brand colour, light or dark.
+        "color-focus-ring": "var(--color-brand-primary)",
+        "focus-ring-width": "3px",
+        "focus-ring-offset": "2px",
+        "color-notice-border": "#b36b00",  # the version banner's edge (versions.css): 3:1 or more on both
+        "color-search-highlight": "#fff3b0",  # the words that matched, in search results
     },
     "dark_css_variables": {
         "color-brand-primary": "#6fd3dc",
         "color-brand-content": "#6fd3dc",
         "color-brand-visited": "#c7a8f0",
+        "color-search-highlight": "#5c4b00",
     },
     "top_of_page_buttons": [],
 }
