@@ -56,11 +56,15 @@ lint: $(VENV)/.installed node_modules/.installed ## Lint Python (ruff, pyproject
 	$(BIN)/ruff check .
 	node_modules/.bin/eslint .
 
+# pytest-xdist: one worker per core; the site is still built once (tests/conftest.py), and the tests that
+# read one theme's page visits stay in one worker (loadgroup). TESTOPTS=-n0 runs in one process.
+TESTOPTS    ?= -n auto --dist loadgroup
+
 test: lint $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(JAVA) $(NODE) ## Lint, then run the whole test suite (builds the site once)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(TESTOPTS)
 
 test-fast: $(VENV)/.installed-test $(JAVA) $(NODE) ## Every test that does not launch Chromium (under a minute)
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest $(TESTOPTS) -m "not browser"
 
 handouts: $(VENV)/.installed-test $(CHROMIUM) html ## Print the handout pages to PDF in _build/handouts, then list them in the site
 	$(BIN)/python -m tools.make_handouts $(BUILDDIR)/html $(BUILDDIR)/handouts

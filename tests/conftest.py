@@ -4,6 +4,9 @@ projects are built in-process by one factory, `small_project`."""
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from filelock import FileLock
 from sphinx.testing.util import SphinxTestApp
 
 from tools import shared
@@ -61,35 +65,64 @@ def pytest_runtest_teardown(item) -> None:
         built._soups.clear()
 
 
+def built_once(tmp_path_factory, name: str, build) -> dict:
+    """Run `build(folder) -> {"returncode": ..., "output": ...}` once per test session, even across
+    pytest-xdist workers: the first worker to ask builds into the session's shared folder while the
+    others wait on a file lock, then all read the same record (so a failed build fails every worker)."""
+    shared_root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared_root = shared_root.parent  # the workers' basetemps sit in the session's own folder
+    folder, record = shared_root / name, shared_root / f"{name}.json"
+    with FileLock(f"{record}.lock"):
+        if not record.exists():
+            record.write_text(json.dumps(build(folder)), encoding="utf-8")
+    return {"folder": folder, **json.loads(record.read_text(encoding="utf-8"))}
+
+
+def checked(result: subprocess.CompletedProcess) -> dict:
+    return {"returncode": result.returncode, "output": f"{result.stdout}\n{result.stderr}".strip(),
+            "stderr": result.stderr}
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> BuiltSite:
     """The real site, built strictly once for the whole session (in its own process, like `make html`)."""
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(shared.sphinx_command(out, "-q", "-d", str(out / ".doctrees")),
-                            capture_output=True, text=True, cwd=shared.ROOT, check=False)
-    if result.returncode != 0:
-        pytest.fail(f"the site did not build:\n{result.stderr}")
-    BUILT_SITES.append(BuiltSite(out=out, warnings=result.stderr))
+    def build(out: Path) -> dict:
+        return checked(subprocess.run(shared.sphinx_command(out, "-q", "-d", str(out / ".doctrees")),
+                                      capture_output=True, text=True, cwd=shared.ROOT, check=False))
+
+    if os.environ.get("TEST_SITE"):  # make bench: the per-page tests on a site it built (tools/bench.py)
+        BUILT_SITES.append(BuiltSite(out=Path(os.environ["TEST_SITE"]), warnings=""))
+        return BUILT_SITES[-1]
+    built = built_once(tmp_path_factory, "site", build)
+    if built["returncode"] != 0:
+        pytest.fail(f"the site did not build (exit {built['returncode']}):\n{built['output']}")
+    BUILT_SITES.append(BuiltSite(out=built["folder"], warnings=built["stderr"]))
     return BUILT_SITES[-1]
 
 
 # -- The versioned site (make versions) ----------------------------------------------------------
 
-def run_builder(out: Path, *extra: str) -> subprocess.CompletedProcess:
-    # The repository's cache is safe to share: a key covers everything a build depends on.
-    return subprocess.run([sys.executable, "-m", "tools.build_versions", "--out", str(out),
-                           "--cache", str(shared.ROOT / "_build" / "cache"), *extra],
-                          capture_output=True, text=True, cwd=shared.ROOT, check=False)
+def run_builder(out: Path, cache: Path, *extra: str) -> subprocess.CompletedProcess:
+    """`make versions` into `out` with its cache in `cache` (a test folder: never the working tree's)."""
+    return subprocess.run([sys.executable, "-m", "tools.build_versions", "--out", str(out), "--cache", str(cache),
+                           *extra], capture_output=True, text=True, cwd=shared.ROOT, check=False)
+
+
+@pytest.fixture(scope="session")
+def versions_cache(versions_site) -> Path:
+    """The session's own `make versions` cache, filled by `versions_site`."""
+    return versions_site.parent / "cache"
 
 
 @pytest.fixture(scope="session")
 def versions_site(tmp_path_factory) -> Path:
-    """`make versions` once for the session, into a temporary tree (test_versions, test_offline)."""
-    out = tmp_path_factory.mktemp("versions") / "site"
-    result = run_builder(out)
-    if result.returncode != 0:
-        pytest.fail(f"make versions failed:\n{result.stdout}\n{result.stderr}")
-    return out
+    """`make versions` once for the session, into a temporary tree with a temporary cache."""
+    built = built_once(tmp_path_factory, "versions", lambda folder: checked(
+        run_builder(folder / "site", folder / "cache")))
+    if built["returncode"] != 0:
+        pytest.fail(f"make versions failed (exit {built['returncode']}):\n{built['output']}")
+    return built["folder"] / "site"
 
 
 # -- Small projects ---------------------------------------------------------------------------
@@ -182,3 +215,62 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+# -- One visit per page and theme: axe-core's findings and every request, read by two test files ----
+
+VISITED_PAGES = [path for path, _, _ in shared.site_map()] + ["handouts", "search", "offline"]
+if os.environ.get("TEST_SITE"):  # with make bench's synthetic site, every copy `<page>-xN` of those pages too
+    VISITED_PAGES = sorted(
+        path for page in Path(os.environ["TEST_SITE"]).rglob("*.html")
+        if re.sub(r"-x\d+$", "", path := page.relative_to(os.environ["TEST_SITE"]).with_suffix("").as_posix())
+        in VISITED_PAGES)
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+THEMES = [f"{width}-{scheme}" for width in VIEWPORTS for scheme in ("light", "dark")]
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+}
+
+
+def visit_params(pages: list[str] = VISITED_PAGES) -> list:
+    """(theme, path) for every visit, grouped by theme so that under pytest-xdist (`--dist loadgroup`)
+    every test that reads one theme's visits runs in the worker that made them."""
+    return [pytest.param(theme, path, id=f"{theme}-{path}", marks=pytest.mark.xdist_group(f"visits-{theme}"))
+            for theme in THEMES for path in pages]
+
+
+@dataclass
+class Visit:
+    requests: list[str]  # every URL the page asked for, from loading until the network went quiet
+    problems: list[str]  # console errors and warnings (CSP violations among them) and uncaught exceptions
+    violations: list[dict]  # axe-core's, as it reports them
+
+
+@pytest.fixture(scope="session")
+def page_visits(browser, site_url):
+    """page_visits(theme, path) -> Visit: the page opened once per session in a fresh context of that
+    viewport and colour scheme, under the site's own Content-Security-Policy; axe-core runs on it and
+    the network is allowed to go quiet, and what it asked for and logged is kept for every reader."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, visits = Axe(), {}
+
+    def visit(theme: str, path: str) -> Visit:
+        if (theme, path) not in visits:
+            width, scheme = theme.split("-")
+            context = browser.new_context(viewport=VIEWPORTS[width], color_scheme=scheme)
+            tab = context.new_page()
+            record = Visit([], [], [])
+            tab.on("request", lambda request: record.requests.append(request.url))
+            tab.on("console", lambda message: message.type in ("error", "warning")
+                   and record.problems.append(message.text))
+            tab.on("pageerror", lambda error: record.problems.append(str(error)))
+            tab.goto(f"{site_url}/{path}.html")
+            record.violations = axe.run(tab, options=AXE_OPTIONS).response["violations"]
+            tab.wait_for_load_state("networkidle")  # what the page fetches late is in the record too
+            context.close()
+            visits[theme, path] = record
+        return visits[theme, path]
+
+    return visit

@@ -5,17 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-
-from tools.shared import site_map
-
-PAGES = [path for path, _, _ in site_map()] + ["handouts", "search", "offline"]
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-AXE_OPTIONS = {
-    "resultTypes": ["violations"],
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
-}
-axe = Axe()
+from conftest import VISITED_PAGES as PAGES
+from conftest import visit_params
 
 
 def describe(violations: list[dict]) -> str:
@@ -25,20 +16,11 @@ def describe(violations: list[dict]) -> str:
     )
 
 
-@pytest.fixture(scope="module", params=[(w, s) for w in VIEWPORTS for s in ("light", "dark")],
-                ids=lambda p: f"{p[0]}-{p[1]}")
-def themed_page(request, browser):
-    width, scheme = request.param
-    context = browser.new_context(viewport=VIEWPORTS[width], color_scheme=scheme, bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_no_axe_violations(site_url, themed_page, path):
-    themed_page.goto(f"{site_url}/{path}.html")
-    violations = axe.run(themed_page, options=AXE_OPTIONS).response["violations"]
-    assert not violations, f"{path}:\n{describe(violations)}"
+# Each page once per viewport and colour scheme (conftest's page_visits; test_privacy reads the same visits).
+@pytest.mark.parametrize(("theme", "path"), visit_params())
+def test_no_axe_violations(page_visits, theme, path):
+    violations = page_visits(theme, path).violations
+    assert not violations, f"{path} ({theme}):\n{describe(violations)}"
 
 
 # The search page is a template without article headings; test_search covers its structure.

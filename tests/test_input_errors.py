@@ -78,7 +78,7 @@ def test_input_mistake_is_named_at_its_line_on_every_run(tmp_path, files, env, e
     root = tiny_site(tmp_path / "site", files)
     for run in (1, 2):  # the second run must fail the same way
         result = strict_build(root, env)
-        assert result.returncode != 0, f"run {run} passed"
+        assert result.returncode != 0, f"run {run} passed:\n{result.stdout}\n{result.stderr}"
         for fragment in expected:
             assert fragment in result.stderr, f"run {run}: {fragment!r} not in:\n{result.stderr}"
         assert not any(word in result.stderr + result.stdout for word in BANNER), result.stderr
@@ -105,6 +105,6 @@ def test_make_html_stops_with_the_message_and_no_traceback(tmp_path):
     """The Makefile's own target (a base URL without https:// stops it before any page is read)."""
     result = subprocess.run(["make", "-s", "html", f"BUILDDIR={tmp_path}"], cwd=shared.ROOT, capture_output=True,
                             text=True, check=False, env={**os.environ, "SITE_BASEURL": "hillstar.ca/dry-needling"})
-    assert result.returncode == 2  # make's status when its command failed
+    assert result.returncode == 2, f"exit {result.returncode}:\n{result.stdout}\n{result.stderr}"  # make's status
     assert "conf.py:" in result.stderr and "not a full address" in result.stderr
     assert not any(word in result.stderr for word in BANNER), result.stderr

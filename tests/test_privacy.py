@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from tools.shared import site_map
-
-PAGES = [path for path, _, _ in site_map()] + ["handouts", "search", "offline"]
+from conftest import VISITED_PAGES as PAGES
+from conftest import visit_params
 
 
 @pytest.fixture
-def watched_page(browser, site_url):
+def watched_page(browser):
     """A page that records every request and every console error or CSP violation."""
     context = browser.new_context()
     tab = context.new_page()
@@ -26,11 +24,14 @@ def foreign(requests: list[str], site_url: str) -> list[str]:
     return [url for url in requests if not url.startswith((site_url + "/", "data:", "about:"))]
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_page_makes_no_third_party_requests_or_errors(site_url, watched_page, path):
-    watched_page.goto(f"{site_url}/{path}.html", wait_until="networkidle")
-    assert not foreign(watched_page.requests, site_url), f"{path} contacted another host"
-    assert not watched_page.problems, f"{path}: console errors or CSP violations: {watched_page.problems}"
+# Read from the accessibility run's visits (conftest's page_visits): each page is loaded once per
+# viewport and colour scheme, under its own Content-Security-Policy, until the network is quiet.
+@pytest.mark.parametrize(("theme", "path"), visit_params())
+def test_page_makes_no_third_party_requests_or_errors(site_url, page_visits, theme, path):
+    visit = page_visits(theme, path)
+    assert visit.requests and visit.requests[0] == f"{site_url}/{path}.html", visit.requests[:1]
+    assert not foreign(visit.requests, site_url), f"{path} ({theme}) contacted another host"
+    assert not visit.problems, f"{path} ({theme}): console errors or CSP violations: {visit.problems}"
 
 
 def test_search_stays_in_the_browser(site_url, watched_page):

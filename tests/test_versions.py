@@ -33,6 +33,13 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
 
+def git(*args: str) -> str:
+    """A git command's output; a failure fails the test with git's message (never an empty answer)."""
+    result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"git {' '.join(args)}: exit {result.returncode}: {result.stderr}"
+    return result.stdout
+
+
 def older_and_current(manifest) -> tuple[release_manifest.Release, release_manifest.Release]:
     current = next(r for r in manifest.releases if r.name == manifest.current)
     older = next(r for r in reversed(manifest.releases) if r.date <= current.date and r.name != current.name)
@@ -76,8 +83,8 @@ def test_builder_rejects_a_commit_this_clone_lacks(tmp_path):
     path = tmp_path / "versions.toml"
     path.write_text('current = "1.0"\n[[release]]\nname = "1.0"\ncommit = "0000000deadbeef"\n'
                     'date = 2026-11-27\nsummary = "x"\n', encoding="utf-8")
-    result = run_builder(tmp_path / "site", "--manifest", str(path))
-    assert result.returncode == 2
+    result = run_builder(tmp_path / "site", tmp_path / "cache", "--manifest", str(path))
+    assert result.returncode == 2, f"exit {result.returncode}:\n{result.stdout}\n{result.stderr}"
     assert "0000000deadbeef is not in this clone" in result.stderr and "git fetch" in result.stderr
 
 
@@ -107,19 +114,19 @@ def test_versions_json_lists_the_pages_each_version_has(versions_site, listing):
 def test_each_release_is_built_from_its_own_commit(versions_site, manifest):
     """A release's page text is its commit's text, not today's (the glossary did not exist at first)."""
     for release in manifest.releases:
-        source = subprocess.run(["git", "show", f"{release.commit}:docs/{DEEP_PAGE}.md"], cwd=ROOT,
-                                capture_output=True, text=True, check=True).stdout
+        source = git("show", f"{release.commit}:docs/{DEEP_PAGE}.md")
         title = re.search(r"^# (.+)$", source, re.M).group(1)
         built = soup(versions_site / release.name / f"{DEEP_PAGE}.html")
         assert built.select_one("article h1").get_text().strip("¶ ") == title
         assert built.select_one(".version-switcher")["data-version"] == release.name
 
 
-def test_second_build_with_nothing_changed_comes_from_the_cache(versions_site, tmp_path, manifest):
+def test_second_build_with_nothing_changed_comes_from_the_cache(versions_cache, tmp_path, manifest):
     # Back to back, so that edits others make to this tree while tests run rarely fall in between.
-    assert run_builder(tmp_path / "first").returncode == 0
-    result = run_builder(tmp_path / "site")
-    assert result.returncode == 0, result.stderr
+    first = run_builder(tmp_path / "first", versions_cache)
+    assert first.returncode == 0, f"exit {first.returncode}:\n{first.stdout}\n{first.stderr}"
+    result = run_builder(tmp_path / "site", versions_cache)
+    assert result.returncode == 0, f"exit {result.returncode}:\n{result.stdout}\n{result.stderr}"
     for name in [r.name for r in manifest.releases]:
         assert re.search(rf"^  {re.escape(name)}\s+cached ", result.stdout, re.M), result.stdout
     # dev is the working tree: only an edit to docs/ made while the tests ran may rebuild it.
@@ -149,7 +156,11 @@ def test_plain_build_is_the_unreleased_development_version(site):
 def _changed(a: str | None, b: str, path: str) -> bool:
     if a is None:
         return True
-    return subprocess.run(["git", "diff", "--quiet", a, b, "--", path], cwd=ROOT).returncode != 0
+    return git("diff", "--name-only", a, b, "--", path).strip() != ""
+
+
+def has_file(commit: str, path: str) -> bool:
+    return git("ls-tree", "--name-only", commit, "--", path).strip() == path
 
 
 def test_page_history_names_the_last_release_that_changed_each_page(versions_site, manifest):
@@ -159,7 +170,7 @@ def test_page_history_names_the_last_release_that_changed_each_page(versions_sit
             page = str(html_file.relative_to(versions_site / release.name).with_suffix(""))
             line = soup(html_file).select_one(".page-history")
             source = f"docs/{page}.md"
-            if subprocess.run(["git", "cat-file", "-e", f"{release.commit}:{source}"], cwd=ROOT).returncode:
+            if not has_file(release.commit, source):
                 assert line is None, f"{release.name}/{page} is not a page but claims a history"
                 continue
             named = re.search(r"Last changed in release (\S+) \(", line.get_text()).group(1)
@@ -174,8 +185,7 @@ def test_page_history_names_the_last_release_that_changed_each_page(versions_sit
 
 def test_changelog_lists_the_releases_up_to_each_version(versions_site, manifest):
     for index, release in enumerate(manifest.releases):
-        source = subprocess.run(["git", "show", f"{release.commit}:docs/changelog.md"], cwd=ROOT,
-                                capture_output=True, text=True).stdout
+        source = git("show", f"{release.commit}:docs/changelog.md")  # fails the test if git cannot
         if "{release-list}" not in source:
             continue  # this release's changelog predates the release list: it shows its own text
         items = soup(versions_site / release.name / "changelog.html").select(".release-list > li")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -41,16 +42,21 @@ TARGETS = {"performance": 98, "accessibility": 100, "best-practices": 100, "seo"
 
 # -- Build times ----------------------------------------------------------------
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """Run `cmd`; return (wall seconds, CPU seconds of the child). Fails loudly on error."""
+def timed_output(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Run `cmd`; return (wall seconds, CPU seconds of the child, its stderr). Fails loudly on error."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
-        sys.exit(f"bench: {' '.join(cmd)} failed:\n{result.stderr}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        sys.exit(f"bench: {' '.join(cmd)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), result.stderr
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    wall, cpu, _ = timed_output(cmd, cwd)
+    return wall, cpu
 
 
 def build_times(work: Path, runs: int, jobs: str | None) -> tuple[dict[str, list[tuple[float, float]]], Path]:
@@ -75,6 +81,87 @@ def build_times(work: Path, runs: int, jobs: str | None) -> tuple[dict[str, list
 def copy_sources(work: Path) -> None:
     shutil.copy2(ROOT / "conf.py", work / "conf.py")
     shutil.copytree(ROOT / "docs", work / "docs", ignore=shutil.ignore_patterns("_build", "__pycache__"))
+
+
+# -- Growth: a synthetic site ten times today's size -----------------------------
+
+# Pages with site-wide singletons (the glossary's terms, the bibliography, the release list, the home
+# page's and the sections' toctrees) are not copied; every other page is, under a new name with its
+# labels renamed.
+SINGLETONS = {"index", "glossary", "references", "changelog"}
+
+
+def make_synthetic_site(work: Path, factor: int) -> int:
+    """Copy conf.py and docs/ into `work`, then add copies of the pages until the site has about
+    `factor` times as many; returns the number of pages. Each copy `<page>-xN` has its labels renamed
+    (`(aftercare-bruise)=` -> `(aftercare-x2-bruise)=`), links to other pages still go to the originals,
+    and a hidden toctree on the home page lists the copies, so the build reads, links and writes them
+    all as it does today's pages."""
+    copy_sources(work)
+    docs = work / "docs"
+    pages = sorted(p for p in docs.rglob("*.md") if not p.relative_to(docs).parts[0].startswith("_"))
+    copied = [p for p in pages if str(p.relative_to(docs).with_suffix("")) not in SINGLETONS
+              and p.stem != "index"]  # a section's home lists its pages: one toctree entry each
+    copies = []
+    while len(pages) + len(copies) < factor * len(pages):
+        n = len(copies) // len(copied) + 2
+        for page in copied:
+            slug, name = page.stem, f"{page.stem}-x{n}"
+            text = re.sub(rf"^\({re.escape(slug)}(?=[-)])", f"({name}", page.read_text(encoding="utf-8"), flags=re.M)
+            target = page.with_name(f"{name}.md")
+            target.write_text(text, encoding="utf-8")
+            copies.append(str(target.relative_to(docs).with_suffix("")))
+            if len(pages) + len(copies) >= factor * len(pages):
+                break
+    with (docs / "index.md").open("a", encoding="utf-8") as index:
+        index.write("\n```{toctree}\n:hidden:\n\n" + "\n".join(copies) + "\n```\n")
+    return len(pages) + len(copies)
+
+
+def growth_times(work: Path, runs: int, jobs: str | None, factor: int) -> tuple[dict, dict, int, int]:
+    """Full build and one-page-edit rebuild of today's site and of the synthetic one, run after run
+    in turn (so load on a shared machine falls on both alike); returns their samples, the warning
+    count of the synthetic build (it is built without -W: copies repeat some checked facts) and pages."""
+    today, big = work / "today", work / f"{factor}x"
+    today.mkdir()
+    copy_sources(today)
+    pages = make_synthetic_site(big, factor)
+    samples: dict[str, dict[str, list[tuple[float, float]]]] = {
+        name: {"full build": [], "one-page-edit rebuild": []} for name in ("today", f"{factor}x")}
+    warnings = 0
+    for run in range(runs):
+        for name, root in (("today", today), (f"{factor}x", big)):
+            out, doctrees = root / "html", root / "doctrees"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(doctrees, ignore_errors=True)
+            cmd = sphinx_command(out, "-q", "-d", str(doctrees), *(["-j", jobs] if jobs else []),
+                                 srcdir=root / "docs", confdir=root, fail_on_warnings=name == "today")
+            wall, cpu, stderr = timed_output(cmd, root)
+            samples[name]["full build"].append((wall, cpu))
+            if name != "today":
+                warnings = sum(1 for line in stderr.splitlines() if "WARNING" in line)
+            with (root / "docs" / EDITED_PAGE).open("a", encoding="utf-8") as page:
+                page.write(f"\nBenchmark edit {run}.\n")
+            samples[name]["one-page-edit rebuild"].append(timed(cmd, root))
+        print(f"  growth run {run + 1}/{runs} done", file=sys.stderr)
+    return samples, {"today": today, f"{factor}x": big}, warnings, pages
+
+
+def page_test_time(root: Path) -> tuple[float, int, int]:
+    """The tests that run once per page (axe-core, requests, HTML validity), on the site in `root`:
+    TEST_SITE points tests/conftest.py at it. One theme of the four, so the 10x run stays minutes."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto",
+                             "--dist", "loadgroup", "-k", "desktop-light or valid_html",
+                             "tests/test_accessibility.py::test_no_axe_violations",
+                             "tests/test_privacy.py::test_page_makes_no_third_party_requests_or_errors",
+                             "tests/test_html_validity.py"],
+                            cwd=ROOT, capture_output=True, text=True, check=False,
+                            env={**os.environ, "TEST_SITE": str(root)})
+    wall = time.perf_counter() - started
+    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    passed = int(m.group(1)) if (m := re.search(r"(\d+) passed", summary)) else 0
+    return wall, result.returncode, passed
 
 
 # -- Page weight ------------------------------------------------------------------
@@ -134,17 +221,50 @@ def lighthouse_scores(out: Path, runs: int, report_dir: Path) -> tuple[str, dict
 # -- Test suite -------------------------------------------------------------------
 
 def test_suite_time() -> tuple[float, int]:
+    """`make test` as CI and the README run it (lint, then the suite on every core), timed once."""
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(["make", "--no-print-directory", "-s", "test"], cwd=ROOT, capture_output=True,
+                            text=True, check=False, env={**os.environ, "PYTEST_ADDOPTS": "-q -p no:cacheprovider"})
     wall = time.perf_counter() - start
     lines = result.stdout.strip().splitlines() or ["(no output)"]
     for line in [line for line in lines if line.startswith(("FAILED", "ERROR"))] + lines[-1:]:
         print("  " + line, file=sys.stderr)
+    if result.returncode != 0:
+        print(result.stderr[-3000:], file=sys.stderr)
     return wall, result.returncode
 
 
 # -- Report -----------------------------------------------------------------------
+
+def report_growth(work: Path, args) -> None:
+    work.mkdir()
+    samples, roots, warnings, pages = growth_times(work, args.runs, args.jobs, args.growth)
+    big = f"{args.growth}x"
+    today_pages = sum(1 for _ in (roots["today"] / "html").rglob("*.html"))
+    big_pages = sum(1 for _ in (roots[big] / "html").rglob("*.html"))
+    print(f"\n## Growth: today's site and a synthetic one {args.growth}x its size (median of {args.runs}, "
+          f"runs interleaved; load average {os.getloadavg()[0]:.1f})\n")
+    print(f"Source pages: {pages // args.growth} today, {pages} synthetic; HTML files written: {today_pages} and "
+          f"{big_pages}. The synthetic site is built without -W ({warnings} warnings: its copies repeat facts "
+          "that the checks want said once).\n")
+    print(f"| {'step':<22} | today wall s | today CPU s | {big} wall s | {big} CPU s | CPU ratio | CPU ms per page |")
+    print(f"| {'-' * 22} | -----------: | ----------: | {'-' * len(big)}-------: | {'-' * len(big)}------: "
+          "| --------: | --------------: |")
+    for step in samples["today"]:
+        today = [statistics.median(s[i] for s in samples["today"][step]) for i in (0, 1)]
+        grown = [statistics.median(s[i] for s in samples[big][step]) for i in (0, 1)]
+        per_page = (grown[1] - today[1]) / (big_pages - today_pages) * 1000
+        print(f"| {step:<22} | {today[0]:>12.2f} | {today[1]:>11.2f} | {grown[0]:>{len(big) + 7}.2f} | "
+              f"{grown[1]:>{len(big) + 6}.2f} | {grown[1] / today[1]:>9.2f} | {per_page:>15.1f} |")
+    print("\n(CPU ms per page: the extra CPU time of the synthetic build over today's, per extra HTML file.)")
+    if not args.skip_tests:
+        print("\nPer-page tests (axe-core and requests at 1280 px light, HTML validity) on each site, one run:\n")
+        print("| site | tests passed | wall s | exit |")
+        print("| ---- | -----------: | -----: | ---: |")
+        for name in ("today", big):
+            wall, code, passed = page_test_time(roots[name])
+            print(f"| {name} | {passed} | {wall:.1f} | {code} |")
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -153,6 +273,8 @@ def main() -> int:
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite (it takes minutes)")
     parser.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
     parser.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page (median reported)")
+    parser.add_argument("--growth", type=int, default=10, metavar="FACTOR",
+                        help="also time a synthetic site FACTOR times today's size (0: skip)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -171,10 +293,16 @@ def main() -> int:
             cpu = statistics.median(s[1] for s in samples)
             print(f"| {step:<22} | {wall:>7.2f} | {cpu:>6.2f} | {goals.get(step, '')} |")
 
+        if args.growth:
+            print(f"Timing a synthetic site {args.growth}x today's ...", file=sys.stderr)
+            report_growth(work / "growth", args)
+
         if not args.skip_tests:
             print("Running the test suite ...", file=sys.stderr)
+            load = os.getloadavg()[0]
             wall, code = test_suite_time()
-            print(f"\nTest suite (pytest, one run): {wall:.1f} s wall, exit code {code}")
+            print(f"\nTest suite (`make test`: lint, then pytest on every core; one run, load average {load:.1f} "
+                  f"at the start, {os.getloadavg()[0]:.1f} at the end): {wall:.1f} s wall, exit code {code}")
 
         rows = weight_table(out)
         print(f"\n## Page weight (budget {BUDGET_BYTES // 1000} KB uncompressed; 1 KB = 1000 bytes)\n")

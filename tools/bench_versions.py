@@ -22,8 +22,10 @@ from tools.shared import ROOT
 
 def timed(clone: Path, cache: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "tools.build_versions", "--out", str(clone / "_build/site"),
-                    "--cache", str(cache)], cwd=clone, check=True, capture_output=True)
+    result = subprocess.run([sys.executable, "-m", "tools.build_versions", "--out", str(clone / "_build/site"),
+                             "--cache", str(cache)], cwd=clone, check=False, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"bench_versions: make versions exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
     return time.perf_counter() - started
 
 

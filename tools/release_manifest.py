@@ -127,7 +127,9 @@ def _git(repo: Path, *args: str) -> str:
 def resolve_commit(repo: Path, commit: str) -> str | None:
     """The full id of `commit`, or None if this clone does not have it."""
     result = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}"],
-                            cwd=repo, capture_output=True, text=True)
+                            cwd=repo, capture_output=True, text=True, check=False)
+    if result.returncode not in (0, 1):  # 1: no such commit; anything else: git itself failed
+        raise RuntimeError(f"git rev-parse {commit} in {repo} exited {result.returncode}: {result.stderr}")
     return result.stdout.strip() if result.returncode == 0 else None
 
 
@@ -139,6 +141,8 @@ def missing_commits(repo: Path, manifest: Manifest, shallow_ok: bool = True) -> 
     """
     shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=repo,
                              capture_output=True, text=True, check=False)
+    if shallow.returncode != 0 and not shallow_ok:  # not a git clone, or git failed: nothing can be checked
+        raise RuntimeError(f"git rev-parse in {repo} exited {shallow.returncode}: {shallow.stderr}")
     if shallow_ok and (shallow.returncode != 0 or shallow.stdout.strip() != "false"):
         return []
     text = manifest.path.read_text(encoding="utf-8")
