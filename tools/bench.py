@@ -1,10 +1,13 @@
 """Benchmark the site: build times, test-suite time, page weight and Lighthouse scores.
 
-    python tools/bench.py [--runs 3] [--skip-tests] [--skip-lighthouse] [--jobs N]
+    python tools/bench.py [--runs 3] [--skip-tests] [--skip-lighthouse] [--jobs N] [--growth 10]
 
 Builds run in a temporary copy of conf.py and docs/ (others edit the real pages while this
 runs), each timed `--runs` times; the median is printed, as wall time and as CPU time (user +
 system of sphinx-build). On a shared machine wall time swings with load; CPU time does not.
+Growth: a synthetic site ten times today's size is made in the temporary folder and built, full
+and after a one-page edit, in turn with today's in every run (the baseline is measured in the same
+run), with the per-page tests run on both.
 Page weight is counted from the built files: the HTML plus every stylesheet, script, image and
 icon it links, the files those stylesheets reference with url(), and the .json files that its
 scripts fetch. "gzip" is each file compressed at level 6, as deploy/nginx-site.conf serves it.
@@ -97,6 +100,7 @@ def make_synthetic_site(work: Path, factor: int) -> int:
     (`(aftercare-bruise)=` -> `(aftercare-x2-bruise)=`), links to other pages still go to the originals,
     and a hidden toctree on the home page lists the copies, so the build reads, links and writes them
     all as it does today's pages."""
+    work.mkdir(parents=True, exist_ok=True)
     copy_sources(work)
     docs = work / "docs"
     pages = sorted(p for p in docs.rglob("*.md") if not p.relative_to(docs).parts[0].startswith("_"))
@@ -220,18 +224,22 @@ def lighthouse_scores(out: Path, runs: int, report_dir: Path) -> tuple[str, dict
 
 # -- Test suite -------------------------------------------------------------------
 
-def test_suite_time() -> tuple[float, int]:
-    """`make test` as CI and the README run it (lint, then the suite on every core), timed once."""
+def test_suite_time() -> tuple[float, float, int]:
+    """`make test` as CI and the README run it (lint, then the suite on every core), timed once:
+    (wall seconds, CPU seconds of everything it ran, Chromium and Java included; exit status)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(["make", "--no-print-directory", "-s", "test"], cwd=ROOT, capture_output=True,
                             text=True, check=False, env={**os.environ, "PYTEST_ADDOPTS": "-q -p no:cacheprovider"})
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = result.stdout.strip().splitlines() or ["(no output)"]
     for line in [line for line in lines if line.startswith(("FAILED", "ERROR"))] + lines[-1:]:
         print("  " + line, file=sys.stderr)
     if result.returncode != 0:
         print(result.stderr[-3000:], file=sys.stderr)
-    return wall, result.returncode
+    return wall, cpu, result.returncode
 
 
 # -- Report -----------------------------------------------------------------------
@@ -300,9 +308,10 @@ def main() -> int:
         if not args.skip_tests:
             print("Running the test suite ...", file=sys.stderr)
             load = os.getloadavg()[0]
-            wall, code = test_suite_time()
+            wall, cpu, code = test_suite_time()
             print(f"\nTest suite (`make test`: lint, then pytest on every core; one run, load average {load:.1f} "
-                  f"at the start, {os.getloadavg()[0]:.1f} at the end): {wall:.1f} s wall, exit code {code}")
+                  f"at the start, {os.getloadavg()[0]:.1f} at the end): {wall:.1f} s wall, {cpu:.1f} s CPU, "
+                  f"exit code {code}")
 
         rows = weight_table(out)
         print(f"\n## Page weight (budget {BUDGET_BYTES // 1000} KB uncompressed; 1 KB = 1000 bytes)\n")
