@@ -73,6 +73,7 @@ extensions = [
     "release_list",  # the changelog's {release-list} of published releases
     "evidence",  # docs/evidence.toml: summaries of findings and the evidence chart
     "bibtex_plugin_cache",  # a quarter of the build was pybtex rescanning installed packages
+    "bibliography_style",  # the references page without references.bib's verification notes
     "prune_theme_css",  # Furo and sphinx-design rules for components the site never shows
     "minify_static",  # our own CSS and JS, minified in the output only
     # Bad input never ships (README, "Checks in the build")
@@ -95,7 +96,7 @@ myst_heading_anchors = 0  # every heading gets an explicit (label)= instead
 
 # -- Citations ----------------------------------------------------------------
 bibtex_bibfiles = ["docs/references.bib"]
-bibtex_default_style = "plain"
+bibtex_default_style = "plain_public"  # plain, without the maintainers' notes
 bibtex_reference_style = "author_year"
 # A title tooltip repeated the whole reference at every citation (37 KB on the evidence page), and
 # touch and keyboard users never see it; each citation links to its full entry instead.
@@ -173,24 +174,11 @@ sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 # -- Page weight budget (docs/_ext/page_budget.py; README, "Speed, page weight") ----------------------
 # Every page, with everything it loads, within 100 KB uncompressed, except these (bytes):
 page_budgets = {
-    "decide": 132_500,  # a form of 20 questions, nine summaries of findings, the lung care card (README)
-    "references": 132_000,  # all 64 sources, one entry each: looked up, not read through
-    # Over 100 KB since the feedback and listen lines and the offline worker (sw.js, 3 KB: fetched once per
-    # version, but counted with every page) joined every page (1 Dec 2026), after the trims of issue 16 (each
-    # dropdown's chevron drawn once per page, Furo's colour variables minified); each keeps about 1 KB of
-    # headroom, since pages in `make versions` weigh about 1 KB more (version banner, switcher, history line).
-    "faq": 111_500,  # the answers issue 13 asked for, and the College authorization snippet (issue 12)
-    # The questions no page answered (issue 13): lung disease, lymphoedema, heart valves, breastfeeding, seizures;
-    # a stuck or broken needle. Each dropdown or section is about 1 KB of markup.
-    "topics/safety/contraindications": 105_000,
-    "topics/safety/side-effects": 105_000,  # a stuck or broken needle, and the regulator's three lists (issue 13)
-    "topics/science/how-it-works": 103_000,  # and the full after-needling care cards (issue 12)
-    # Summaries of findings (issue 13) plus the offline worker: about 100 KB before sw.js joined.
-    "topics/conditions/other-conditions": 104_500,  # two summaries (pooled reviews, plantar fasciitis)
-    "topics/conditions/low-back-and-sciatica": 102_500,
-    "topics/conditions/neck-and-headaches": 102_500,
-    # The lung-disease line of the "tell your physio" list and the decision guide's link (issue 17), until the
-    # weight trims of issue 18 land.
-    "topics/safety/your-session": 101_000,
-    "topics/science/what-is-dry-needling": 100_500,
+    # Every other page is under the 100 KB budget since the trims of issue 18 (README, "Speed, page weight"):
+    # plain <details> for dropdowns (no sphinx-design CSS on their pages), a leaner icon sprite and link markup,
+    # no unused ids. The heaviest, the glossary, weighs 98.3 KB (98.9 KB in `make versions`' dev build).
+    # Two pages stay heavier, each with about 1 KB of headroom over its `make versions` weight:
+    "decide": 129_500,  # 128.1 KB (128.7 KB in make versions): a form of 20 questions and its 7 KB script, with
+    # the research for all nine problems, which the page without JavaScript must print in full (README)
+    "references": 107_000,  # 105.4 KB (105.9 KB): all 64 sources, one entry each, looked up, not read through
 }

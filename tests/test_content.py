@@ -83,6 +83,19 @@ def test_bibliography_lists_only_entries_of_the_bib(site):
     assert len(entries) <= len(titles)
 
 
+def test_bibliography_shows_sources_not_the_maintainers_notes(site):
+    """references.bib's `note` fields (where each entry was verified, what not to fill in) are for the
+    people who keep the file: the references page shows each source without them (bibliography_style)."""
+    from pybtex.database import parse_file
+
+    entries = parse_file(str(BIB)).entries
+    page = letters(site.soup("references").select_one("article").get_text())
+    notes = [letters(entry.fields["note"])[:60] for entry in entries.values() if "note" in entry.fields]
+    assert notes and not [note for note in notes if note in page]
+    dois = [entry.fields["doi"] for entry in entries.values() if "doi" in entry.fields]
+    assert sum(doi.lower() in site.html("references").lower() for doi in dois) >= len(dois) * 0.9, "DOIs still link"
+
+
 # Numbers that state a finding: a percentage, a duration, a count of people or studies, "1 in 1,000".
 NUMBER_FACT = re.compile(
     r"\b\d[\d,.]*\s*(?:(?:to|-|–|and|or)\s*\d[\d,.]*\s*)?"

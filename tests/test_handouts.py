@@ -64,7 +64,7 @@ def test_printed_page_hides_navigation_and_shows_footer(site_url, page):
     assert page.locator(".print-footer svg title").first.text_content().startswith("QR code for http")
     body_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
     assert body_size >= 11 * 96 / 72 - 0.1, "body text is smaller than 11 pt"
-    closed_dropdowns = page.locator("details.sd-dropdown:not([open])")
+    closed_dropdowns = page.locator("details.dropdown:not([open])")
     for index in range(closed_dropdowns.count()):
         assert not closed_dropdowns.nth(index).is_visible(), "a closed dropdown is printed"
 

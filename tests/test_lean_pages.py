@@ -15,6 +15,7 @@ import furo
 import pytest
 import sphinx_design.extension
 
+import strip_markup
 from tools.shared import DOCS
 
 # -- The extensions on a tiny project ------------------------------------------------------
@@ -24,6 +25,10 @@ PAGE = """# Home
 :::{admonition} In short
 :class: tip
 Hello.
+:::
+
+:::{card} A card
+Text.
 :::
 
 :::{dropdown} More
@@ -45,7 +50,8 @@ def build_tiny(small_project):
 
     def build(**overrides):
         project = small_project(
-            {"index": PAGE, "other": "# Other\n\n```\ncode   keeps   its   spaces\n    and indentation\n```\n"},
+            {"index": PAGE, "other": "# Other\n\n```\ncode   keeps   its   spaces\n    and indentation\n```\n\n"
+                                     ":::{dropdown} Details\n:class-container: for-clinicians\nMore text.\n:::\n"},
             ["myst_parser", "sphinx_design", *LEAN_EXTENSIONS],
             files={"_static/site.css": "/* why */\n.page  {\n  color : red;\n}\n/*! licence */\n",
                    "_static/site.js": "// why\nconst answer = 42;  // the answer\n",
@@ -70,7 +76,8 @@ def test_theme_css_loses_rules_and_properties_nothing_uses(build_tiny):
 
 def test_design_css_keeps_only_the_components_used(build_tiny):
     css = (build_tiny() / "_static" / "sphinx-design.min.css").read_text()
-    assert "sd-dropdown" in css
+    assert ".sd-card" in css
+    assert "sd-dropdown" not in css, "dropdowns are plain <details>: their card rules go"
     assert ".sd-btn" not in css and ".sd-tab-set" not in css
     assert "@keyframes sd-slide-from-left" not in css  # no animation uses it
 
@@ -102,14 +109,68 @@ def test_markup_is_lean_but_code_keeps_its_spaces(build_tiny):
     assert set(re.findall(r'<symbol id="(svg-[\w-]+)"', index)) == used
 
 
-def test_a_repeated_dropdown_icon_is_drawn_once_and_used_by_reference(site):
-    faq = site.html("faq")
-    chevrons = site.soup("faq").select(".sd-summary-state-marker svg.sd-octicon-chevron-right")
-    assert len(chevrons) > 1
-    assert {str(chevron.find().name) for chevron in chevrons} == {"use"}  # no path of its own
-    assert {chevron.find()["href"] for chevron in chevrons} == {"#svg-sd-chevron-right"}
-    assert faq.count('<symbol id="svg-sd-chevron-right" viewBox="0 0 24 24"><path d="M8.72') == 1
-    assert faq.count("M8.72 18.78") == 1  # the shape, once
+def test_dropdowns_are_plain_details_with_their_classes(build_tiny):
+    out = build_tiny()
+    other = (out / "other.html").read_text()
+    assert re.search(r'<details class="dropdown for-clinicians"><summary>Details</summary>'
+                     r'<div class="dropdown-body">\s*<p>More text.</p>\s*</div></details>', other), other
+    assert "sd-" not in re.sub(r"<script.*?</script>", "", other, flags=re.S)
+    assert '<details class="dropdown"><summary>More</summary>' in (out / "index.html").read_text()
+
+
+def test_every_dropdown_of_the_site_is_plain(site):
+    faq = site.soup("faq")
+    written = (DOCS / "faq.md").read_text(encoding="utf-8").count(":::{dropdown}")
+    assert len(faq.select("details.dropdown > summary + div.dropdown-body")) == written > 20
+    assert not faq.select('[class*="sd-"]') and "sphinx-design" not in site.html("faq")
+    assert site.soup("topics/safety/aftercare").select("details.dropdown.for-clinicians")
+
+
+def test_a_repeated_design_icon_is_drawn_once_and_used_by_reference():
+    icon = ('<svg version="1.1" width="1em" height="1em" class="sd-octicon sd-octicon-check" viewBox="0 0 16 16" '
+            'aria-hidden="true"><path d="M1 2z"></path></svg>')
+    page = f"<body>{strip_markup.SVG_SPRITE}\n</svg><p>{icon} and {icon}</p>"
+    lean = strip_markup.share_repeated_icons(page)
+    assert lean.count('M1 2z') == 1 and lean.count('<use href="#svg-sd-check"></use>') == 2
+
+
+def test_the_sprite_keeps_its_icons_without_their_packaging():
+    page = (f'{strip_markup.SVG_SPRITE}\n<symbol id="svg-menu" viewBox="0 0 24 24">\n<title>Menu</title>\n'
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none"\n      stroke="currentColor" '
+            'class="feather-menu">\n<path stroke="none" d="M0 0h24v24H0z" fill="none" />\n'
+            '<path d="M 1 2 L 3 4" />\n<line x1="3" y1="12" x2="21" y2="12"></line>\n</svg>\n</symbol>\n</svg>')
+    assert strip_markup.lean_sprite(page) == (
+        f'{strip_markup.SVG_SPRITE}\n<symbol id="svg-menu" viewBox="0 0 24 24"><title>Menu</title>'
+        '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor"><path d="M1 2L3 4"/>'
+        '<line x1="3" y1="12" x2="21" y2="12"/></svg></symbol>\n</svg>')
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ('<a class="reference internal" href="g.html#term-X"><span class="xref std std-term">knots</span></a>',
+     '<a class="reference internal" href="g.html#term-X">knots</a>'),
+    ('<a class="reference internal" href="a.html"><span class="doc">About</span></a>',
+     '<a class="reference internal" href="a.html">About</a>'),
+    ('<a class="reference internal" href="#x"><span class="std std-ref">how <em>long</em></span></a>',
+     '<a class="reference internal" href="#x">how <em>long</em></a>'),
+    ('<span class="label"><span class="fn-bracket">[</span>1<span class="fn-bracket">]</span></span>',
+     '<span class="label">[1]</span>'),
+    ('<span class="bibtex-citation" id="id4">[<a href="r.html#id9">B, 2014</a>]</span>',
+     '<span class="bibtex-citation">[<a href="r.html#id9">B, 2014</a>]</span>'),
+    ('<section id="faq-pain">\n<span id="does-it-hurt"></span><h2>Does it <em>hurt</em>?<a class="headerlink" '
+     'href="#faq-pain"',
+     '<section id="faq-pain">\n<h2>Does it <em>hurt</em>?<a class="headerlink" href="#faq-pain"'),
+])
+def test_dead_markup_goes(before, after):
+    assert strip_markup.without_dead_markup(before) == after
+
+
+@pytest.mark.parametrize("kept", [
+    '<a class="reference internal" href="#x"><span class="std std-ref">a</span> <span class="doc">b</span></a>',
+    '<span class="bibtex-citation" id="id4">[x]</span><a href="#id4">back</a>',  # a link targets it
+    '<section id="faq-pain">\n<span id="old-label"></span><h2>Does it hurt?<a class="headerlink" href="#faq-pain"',
+])
+def test_markup_something_reads_stays(kept):
+    assert strip_markup.without_dead_markup(kept) == kept
 
 
 def test_only_the_pages_with_components_load_their_assets(build_tiny):

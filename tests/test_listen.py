@@ -51,7 +51,7 @@ def patient_paragraphs(html: str) -> list[tuple[str, str]]:
 
 
 def clinician_text(soup) -> list[str]:
-    return [normal(p.get_text()) for p in soup.select("details.for-clinicians .sd-summary-content p")]
+    return [normal(p.get_text()) for p in soup.select("details.for-clinicians .dropdown-body p")]
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_reads_a_clinician_box_once_opened(site, site_url, speaking_page):
     speaking_page.goto(f"{site_url}/{PAGE}.html")
     speaking_page.locator("details.for-clinicians summary").first.click()
     said = " ".join(s["text"] for s in listen_to_the_end(speaking_page))
-    first_box = site.soup(PAGE).select_one("details.for-clinicians .sd-summary-content p")
+    first_box = site.soup(PAGE).select_one("details.for-clinicians .dropdown-body p")
     assert normal(first_box.get_text())[:40] in said
 
 

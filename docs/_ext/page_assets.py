@@ -2,7 +2,8 @@
 
 Per page, drop the code-highlighting stylesheet and Sphinx's search helpers (this site shows no
 code, and only the search page searches), the tabs script and the sphinx-design stylesheet when
-the page has no such component. It runs after every handler that adds a page's own assets
+the page has no such component (dropdowns do not count: strip_markup writes them as plain
+<details>). It runs after every handler that adds a page's own assets
 (tools/event_order.py), since it hands the page copies of the builder's lists.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
+from strip_markup import lean_dropdowns
 from tools.event_order import PageContext
 
 UNUSED_EVERYWHERE = {"pygments.css", "sphinx_highlight.js", "doctools.js", "documentation_options.js"}
@@ -24,7 +26,7 @@ def unused_assets(pagename: str, body: str) -> set[str]:
     unused = set(UNUSED_EVERYWHERE) if pagename != "search" else {"pygments.css"}
     if "sd-tab-set" not in body:
         unused.add("design-tabs.js")
-    if not DESIGN_CLASS.search(body):  # no sphinx-design component on this page
+    if not DESIGN_CLASS.search(lean_dropdowns(body)):  # no sphinx-design component once dropdowns are plain
         unused.add("sphinx-design.min.css")
     return unused
 

@@ -2,11 +2,26 @@
 
 The passes, in the order of PASSES (each takes a page's HTML and returns it):
 
-1. `share_repeated_icons`: an icon sphinx-design repeats inline (the chevron of every dropdown,
-   318 bytes each: about 9 KB of the FAQ) is drawn once, as a symbol in Furo's sprite, and used
-   by reference where it stood.
-2. `drop_unused_icons`: the sprite's symbols the page never uses (Furo ships nine, a page uses seven).
-3. `drop_indentation`: blank lines and indentation between tags (not inside pre, textarea or script;
+1. `lean_dropdowns`: each sphinx-design dropdown (a card of five nested classed elements and a
+   chevron icon, about 480 bytes of markup: 14 KB of the FAQ) becomes a plain `<details
+   class="dropdown">` with `<summary>` and `<div class="dropdown-body">`, styled by clinic.css
+   (chevron drawn in CSS). Its other classes (`for-clinicians`) and attributes stay. A page with no
+   other sphinx-design component then loads no sphinx-design stylesheet (page_assets).
+2. `share_repeated_icons`: an icon sphinx-design repeats inline is drawn once, as a symbol in
+   Furo's sprite, and used by reference where it stood.
+3. `drop_unused_icons`: the sprite's symbols the page never uses (Furo ships nine, a page uses seven).
+4. `lean_sprite`: the sprite's symbols without what an inline SVG does not need: the nested
+   `<svg>`'s xmlns and class (no CSS or script reads them), line breaks, end tags of empty shapes,
+   spaces around path commands, and the icon set's invisible bounding-box path.
+5. `drop_link_wrappers`: the `<span class="xref std std-term">` (or `std std-ref`, `doc`) that wraps the
+   whole text of a cross-reference link: no stylesheet, script or test reads those classes.
+6. `drop_bracket_spans`: docutils' `<span class="fn-bracket">[</span>` around citation numbers, as
+   plain brackets (64 entries on the references page: about 4 KB).
+7. `drop_unlinked_citation_ids`: a citation's `id="idN"` that no link on the page targets
+   (sphinxcontrib-bibtex makes no back-links to citations).
+8. `drop_heading_slug_ids`: the id docutils derives from a heading's words (`<span id="how-long-...">`),
+   beside the section's label, which is the published id (objects.inv, the anchor lock): nothing links it.
+9. `drop_indentation`: blank lines and indentation between tags (not inside pre, textarea or script;
    a style element is minified instead: Furo's colour variables).
 
 A new trim of the page markup is a function here, placed in PASSES where it must run.
@@ -14,10 +29,12 @@ A new trim of the page markup is a function here, placed in PASSES where it must
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 import rcssmin
+from docutils.nodes import make_id
 from sphinx.application import Sphinx
 
 from tools.event_order import BuildFinished
@@ -26,9 +43,37 @@ INDENTATION = re.compile(r"(?P<verbatim><(pre|textarea|script|style)\b.*?</\2>)|
 SVG_SYMBOL = re.compile(r'<symbol id="([^"]+)".*?</symbol>\s*', re.S)
 SVG_USE = re.compile(r'<use (?:xlink:)?href="#([^"]+)"')
 SVG_SPRITE = '<svg xmlns="http://www.w3.org/2000/svg" style="display: none;">'  # Furo's, at the top of the body
+SPRITE_SYMBOLS = re.compile(r'(?:\s*<symbol id="[^"]+".*?</symbol>)+', re.S)
+BETWEEN_TAGS = re.compile(r">\s+<")
+SPRITE_INNER_SVG = re.compile(r"<svg\s(?P<attributes>[^>]*)>")  # the icons nested in the sprite's symbols
+SPRITE_SHAPE = re.compile(r"<(path|line|circle|polyline)\b([^>]*?)\s*/?>(?:</\1>)?")
+PATH_DATA = re.compile(r'd="([^"]*)"')
+PATH_COMMAND_SPACE = re.compile(r"\s*([A-Za-z])\s*")
+HEADING_SLUG = re.compile(r'(?P<section><section id="[^"]+">\s*)<span id="(?P<slug>[^"]+)"></span>'
+                          r'(?P<tag><h[1-6]>(?P<heading>.*?)<a class="headerlink")', re.S)
+INVISIBLE_BOX = re.compile(r'<path stroke="none" d="M0 0h24v24H0z" fill="none"\s*/>')
+LINK_WRAPPER = re.compile(r'(?P<link><a class="reference internal" href="[^"]*">)'
+                          r'<span class="(?:xref std std-term|std std-ref|doc)">'
+                          r'(?P<text>(?:(?!</?span\b|</a>).)*)</span></a>', re.S)
+BRACKET_SPAN = re.compile(r'<span class="fn-bracket">([\[\]])</span>')
+DROPDOWN = re.compile(  # sphinx-design's dropdown, as it writes one
+    r'<details class="sd-sphinx-override sd-dropdown sd-card sd-mb-3(?P<classes>(?: [\w-]+)*)"(?P<attributes>[^>]*)>\s*'
+    r'<summary class="sd-summary-title sd-card-header">\s*<span class="sd-summary-text">(?P<title>.*?)</span>'
+    r'<span class="sd-summary-state-marker sd-summary-chevron-right">.*?</span>\s*</summary>\s*'
+    r'<div class="sd-summary-content sd-card-body docutils">(?P<body>.*?)</div>\s*</details>', re.S)
+CITATION_ID = re.compile(r'<span class="bibtex-citation" id="(?P<id>id\d+)">')
 DESIGN_ICON = re.compile(r'<svg version="1\.1" (?P<size>width="[^"]*" height="[^"]*") '
                          r'class="(?P<cls>sd-octicon sd-octicon-(?P<name>[\w-]+))" viewBox="(?P<box>[^"]*)" '
                          r'aria-hidden="true">(?P<shape>.*?)</svg>', re.S)
+
+
+def lean_dropdowns(page: str) -> str:
+    """Each dropdown as a plain <details> with its own small stylesheet (clinic.css), not a card."""
+    def lean(match: re.Match) -> str:
+        body = match["body"].replace('<p class="sd-card-text">', "<p>")
+        return (f'<details class="dropdown{match["classes"]}"{match["attributes"]}><summary>{match["title"]}</summary>'
+                f'<div class="dropdown-body">{body}</div></details>')
+    return DROPDOWN.sub(lean, page)
 
 
 def share_repeated_icons(page: str) -> str:
@@ -57,6 +102,49 @@ def drop_unused_icons(page: str) -> str:
     return SVG_SYMBOL.sub(lambda m: m.group(0) if m.group(1) in used_icons else "", page)
 
 
+def lean_sprite(page: str) -> str:
+    start = page.find(SVG_SPRITE)
+    symbols = SPRITE_SYMBOLS.match(page, start + len(SVG_SPRITE)) if start >= 0 else None
+    if symbols is None:
+        return page
+    lean = INVISIBLE_BOX.sub("", SPRITE_INNER_SVG.sub(lean_inner_svg, symbols[0]))
+    lean = SPRITE_SHAPE.sub(lean_shape, lean)
+    return page[:symbols.start()] + BETWEEN_TAGS.sub("><", lean) + page[symbols.end():]
+
+
+def lean_inner_svg(match: re.Match) -> str:
+    attributes = re.sub(r'\s(?:xmlns|class)="[^"]*"', "", " " + match["attributes"])
+    return "<svg " + " ".join(attributes.split()) + ">"
+
+
+def lean_shape(match: re.Match) -> str:
+    """An empty shape element self-closed, its path data without spaces around the commands."""
+    attributes = PATH_DATA.sub(lambda d: 'd="' + PATH_COMMAND_SPACE.sub(r"\1", d[1]).strip() + '"', match[2])
+    return f"<{match[1]}{attributes.rstrip(' /')}/>"
+
+
+def drop_heading_slug_ids(page: str) -> str:
+    """The id docutils derives from a heading's words, kept beside the section's label: nothing links
+    it (links, the table of contents, copy-link and objects.inv use the label; README, "Deep links")."""
+    def dropped(match: re.Match) -> str:
+        words = re.sub(r"<[^>]+>", "", match["heading"])
+        return match[0] if match["slug"] != make_id(html.unescape(words)) else match["section"] + match["tag"]
+    return HEADING_SLUG.sub(dropped, page)
+
+
+def drop_link_wrappers(page: str) -> str:
+    return LINK_WRAPPER.sub(r"\g<link>\g<text></a>", page)
+
+
+def drop_bracket_spans(page: str) -> str:
+    return BRACKET_SPAN.sub(r"\1", page)
+
+
+def drop_unlinked_citation_ids(page: str) -> str:
+    linked = set(re.findall(r'href="#(id\d+)"', page))
+    return CITATION_ID.sub(lambda m: m[0] if m["id"] in linked else '<span class="bibtex-citation">', page)
+
+
 def drop_indentation(page: str) -> str:
     return INDENTATION.sub(kept_verbatim, page)
 
@@ -71,7 +159,8 @@ def kept_verbatim(match: re.Match) -> str:
     return f"{opening}>{rcssmin.cssmin(css)}</style>"
 
 
-PASSES = (share_repeated_icons, drop_unused_icons, drop_indentation)
+PASSES = (lean_dropdowns, share_repeated_icons, drop_unused_icons, lean_sprite, drop_link_wrappers,
+          drop_bracket_spans, drop_unlinked_citation_ids, drop_heading_slug_ids, drop_indentation)
 
 
 def without_dead_markup(page: str) -> str:
