@@ -311,6 +311,17 @@ def test_step_5_is_the_shared_tell_your_physio_list(site):
         assert any(topic in item for item in checklist), topic
 
 
+def test_no_label_in_the_form_is_a_link(site):
+    """Issue 17: a link inside a label would leave the page and lose the answers. The words stay, and the
+    same shared list keeps its glossary links on the session page."""
+    labels = site.soup(PAGE).select(".decide-question label")
+    assert labels and not [label for label in labels if label.find("a")], "a label in the guide holds a link"
+    checklist = " ".join(label.get_text() for label in site.soup(PAGE).select('[data-name="tell-physio"] label'))
+    assert "bleeding disorder" in checklist and "collapsed lung" in checklist
+    elsewhere = site.soup("topics/safety/your-session").select('ul.tell-your-physio a[href*="glossary.html#term-"]')
+    assert len(elsewhere) >= 5, "the shared list lost its glossary links on the session page"
+
+
 def test_every_condition_page_links_the_guide_from_its_summary_of_findings(site):
     """Issue 17: the guide is linked where the decision comes up; the `evidence-summary` directive writes
     the line once, under the first summary on each condition's own page."""

@@ -21,7 +21,10 @@ HTML holds every question and works (and prints) without JavaScript:
 for "Tick the questions you want to ask.").
 
 The list may come from an `{include}` (for example a shared snippet); text around the list stays as
-it is. Pages with a `question` load `decide.js` and `decide.css` (the script adds the step-by-step
+it is. Links in a label (glossary terms, say) show as their plain words there: a click on one would
+leave the page and lose the reader's answers.
+
+Pages with a `question` load `decide.js` and `decide.css` (the script adds the step-by-step
 interactivity and the printable summary; nothing it handles leaves the browser).
 """
 
@@ -32,6 +35,7 @@ import re
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 TYPES = ("radio", "checkbox", "rate", "text")
@@ -143,6 +147,19 @@ class Question(SphinxDirective):
         return [self.state.document.reporter.warning(f"question: {message}", line=self.lineno)]
 
 
+class UnlinkLabels(SphinxPostTransform):
+    """A link in a control's label would take the reader off the page and lose their answers, so once
+    references are resolved, each link in a label (a glossary term, say) becomes its plain words.
+    The same snippet elsewhere keeps its links; the unresolved doctree, which search reads, keeps its terms."""
+
+    default_priority = 20  # after ReferencesResolver (10)
+
+    def run(self, **kwargs) -> None:
+        for label in self.document.findall(lambda node: isinstance(node, (choice_node, textbox_node))):
+            for link in list(label.findall(nodes.reference)):
+                link.replace_self(nodes.Text(link.astext()))
+
+
 def visit_question(self, node: question_node) -> None:
     tag = "div" if node["kind"] == "text" else "fieldset"
     data = {"data-name": node.get("name"), "data-summary": node.get("summary")}  # rated items have neither
@@ -197,5 +214,6 @@ def setup(app: Sphinx) -> dict:
     app.add_node(choice_node, html=(visit_choice, depart_choice))
     app.add_node(textbox_node, html=(visit_textbox, depart_textbox))
     app.add_directive("question", Question)
+    app.add_post_transform(UnlinkLabels)
     app.connect("html-page-context", add_assets)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
