@@ -180,6 +180,15 @@ def test_only_the_pages_with_components_load_their_assets(build_tiny):
     assert "sphinx-design.min.css" not in other and "documentation_options.js" not in other
 
 
+def test_a_single_version_build_does_not_load_the_version_switcher_script(site):
+    """versions.js only drives the versioned site's switcher (make versions; tests/test_versions.py
+    drives it there); a plain build has nothing for it to do."""
+    for path in ("index", "topics/safety/aftercare", "changelog"):
+        html = site.html(path)
+        assert "versions.js" not in html, path
+        assert "version-switcher-static" in html and "data-site-root" not in html, path
+
+
 # -- The real site looks the same with the full stylesheets --------------------------------
 
 # Between them, every component the site uses: cards, dropdowns, tables, admonitions, glossary,

@@ -96,10 +96,17 @@ def add_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     }
 
 
+def add_switcher_script(app: Sphinx) -> None:
+    """versions.js drives the switcher and banner of the versioned site; a single-version build has
+    only the static "Version: dev" line and banner, which it leaves alone, so it does not load it."""
+    if build_info(app)["in_site"]:
+        app.add_js_file("versions.js", loading_method="defer")
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("versions_build", "", "env", types=[str])
     app.connect("config-inited", load_build_info, priority=ConfigInited.VERSION)
+    app.connect("builder-inited", add_switcher_script)
     app.connect("html-page-context", add_page_context)
-    app.add_js_file("versions.js", loading_method="defer")
     app.add_css_file("versions.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
