@@ -96,8 +96,8 @@ myst_heading_anchors = 0  # every heading gets an explicit (label)= instead
 
 # -- Citations ----------------------------------------------------------------
 bibtex_bibfiles = ["docs/references.bib"]
-bibtex_default_style = "plain_public"  # plain, without the maintainers' notes
-bibtex_reference_style = "author_year"
+bibtex_default_style = "plain_public"  # plain, labelled by author and year, without the maintainers' notes
+bibtex_reference_style = "author_year_labelled"  # cite by each entry's author-year label (bibliography_style)
 # A title tooltip repeated the whole reference at every citation (37 KB on the evidence page), and
 # touch and keyboard users never see it; each citation links to its full entry instead.
 bibtex_tooltips = False

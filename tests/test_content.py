@@ -96,6 +96,28 @@ def test_bibliography_shows_sources_not_the_maintainers_notes(site):
     assert sum(doi.lower() in site.html("references").lower() for doi in dois) >= len(dois) * 0.9, "DOIs still link"
 
 
+def test_each_citation_reads_as_the_label_of_the_entry_it_links_to(site):
+    """Issue 15: pages cite by author and year, so the references page labels its entries that way (not
+    [1], [2]); equal authors and years get a letter, in both places, so a citation names one entry."""
+    entries = site.soup("references").select("div.citation[id]")
+    labels = {entry["id"]: entry.select_one("span.label").get_text().strip("[]") for entry in entries}
+    assert labels and not [label for label in labels.values() if label.isdigit()], "numbered entries"
+    assert len(set(labels.values())) == len(labels), "two entries share a label"
+    assert "Kearns et al., 2019" in labels.values()
+    assert {"College of Physiotherapists of Alberta, 2023a", "College of Physiotherapists of Alberta, 2023b"} \
+        <= set(labels.values())
+    checked = 0
+    for path in PAGES:
+        for link in site.soup(path).select(f".bibtex-citation {CITATION}"):
+            anchor = link["href"].partition("#")[2]
+            assert anchor in labels, f"{path}: {link} lands on no entry"
+            text = link.get_text()  # the whole label; a textual citation (Hong [1994]) links its year
+            assert text in (labels[anchor], labels[anchor].rpartition(", ")[2]), f"{path}: {text!r} links to " \
+                f"{labels[anchor]!r}"
+            checked += 1
+    assert checked >= 200
+
+
 # Numbers that state a finding: a percentage, a duration, a count of people or studies, "1 in 1,000".
 NUMBER_FACT = re.compile(
     r"\b\d[\d,.]*\s*(?:(?:to|-|–|and|or)\s*\d[\d,.]*\s*)?"
