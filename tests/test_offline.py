@@ -30,7 +30,9 @@ def worker_settings(site_dir: Path) -> dict:
 
 def saved_files(site_dir: Path) -> list[str]:
     """The files the worker saves at the first visit, as paths from its folder."""
-    return [folder + name for folder, names in worker_settings(site_dir)["files"].items() for name in names]
+    # A folder of scripts only is one string of their names without ".js" (docs/_ext/offline.py).
+    return [folder + name for folder, names in worker_settings(site_dir)["files"].items()
+            for name in (names if isinstance(names, list) else [f"{n}.js" for n in names.split()])]
 
 
 def publish(path: Path, old: str, new: str) -> None:

@@ -30,23 +30,27 @@ def pages_of(hrefs: list[str], site_url: str) -> list[str]:
 
 
 def index_data(site) -> dict:
-    return search_bench.read_global(site.out / "section-search-index.js")
+    return search_bench.read_index(site.out)
 
 
 def test_search_page_download_is_within_budget_and_no_other_page_loads_search_files(site):
-    """The page with every part of the semantic table it might load (a query loads only a few)."""
+    """The page on opening, plus the parts of the index, texts and semantic table each query of our
+    query file loads (a query loads only the parts its words need)."""
     files = page_assets(site.out, site.out / "search.html")
     names = {f.name for f in files}
     assert set(SEARCH_FILES) <= names, f"the search page should load {SEARCH_FILES}: {sorted(names)}"
-    parts = sorted((site.out / "section-search-semantic").glob("*.js"))
-    assert len(parts) >= 20, "the semantic table should come in one part per first letter"
-    total = sum(len(gzip.compress(f.read_bytes(), 6)) for f in [*files, *parts])
-    assert total <= search_bench.BUDGET_GZIP, f"the search page downloads {total} bytes gzip"
+    for folder in ("section-search-semantic", "section-search-terms"):
+        assert len(list((site.out / folder).glob("*.js"))) >= 20, f"{folder}: a part per first letter"
+    opening = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+    queries = [q.text for q in search_bench.read_queries(QUERIES)]
+    worst = max(search_bench.query_downloads(site.out, queries, opening))
+    assert worst <= search_bench.BUDGET_GZIP, f"the search page downloads up to {worst} bytes gzip for a query"
     for page in site.out.rglob("*.html"):
         if page.name != "search.html":
             loaded = {f.name for f in page_assets(site.out, page)} & set(SEARCH_FILES)
             assert not loaded, f"{page.relative_to(site.out)} loads {loaded}: only the search page may"
-            assert "section-search-semantic" not in page.read_text(encoding="utf-8")
+            html = page.read_text(encoding="utf-8")
+            assert not [d for d in ("-semantic", "-terms", "-text/") if f"section-search{d}" in html]
 
 
 def test_index_carries_the_one_ranking_configuration(site):

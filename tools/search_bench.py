@@ -15,11 +15,13 @@ the page's top). Then:
   ranking settings below is tuned on the other folds (best MRR) and scored on the held-out fold;
 - speed in headless Chromium: N queries typed into the real page, as a patient would, timed from
   the last keystroke to results (median and worst);
-- download: every file the search page loads on opening (raw and gzip), the parts of the semantic
-  table it loads as a query needs them, and a check that no other page loads a search file;
+- download: every file the search page loads on opening (raw and gzip), the parts of the index,
+  the texts and the semantic table it loads as a query needs them (for each query of the files: the
+  median and worst total), and a check that no other page loads a search file;
 - growth: a synthetic site ten times larger (its sections are today's with a share of their words
-  replaced by other English words, as new pages would bring), made here and not kept: the index and
-  semantic file sizes, and the engine's load and query time in Node.
+  replaced by other English words, as new pages would bring), made here and not kept: the size of
+  the core and of every folder of parts, the download for sample queries, and the engine's load
+  and query time in Node.
 """
 
 from __future__ import annotations
@@ -47,7 +49,13 @@ from tools.shared import ROOT, sphinx_command
 
 shared.use_local_extensions()
 import search_semantic  # noqa: E402  (docs/_ext, where the indexer imports it from)
-from section_search import site_words, write_script  # noqa: E402  (the indexer's own rules)
+from section_search import (  # noqa: E402  (the indexer's own rules)
+    INDEX_FILE,
+    TERMS_DIR,
+    TEXTS_DIR,
+    site_words,
+    write_split_index,
+)
 
 SHARED = ROOT.parent / "shared" / "search"
 DEFAULT_QUERIES = [ROOT / "tests" / "search-queries.tsv", SHARED / "queries.tsv",
@@ -126,9 +134,12 @@ def build(out: Path) -> None:
         raise SystemExit(f"the site did not build:\n{result.stderr}")
 
 
-def rank(site: Path, texts: list[str], configs: list[dict] | None = None, semantic: bool = True) -> list[dict]:
-    """Each config's result links for every query, from the engine in Node."""
-    request = {"site": str(site), "queries": texts, "configs": configs or [{}], "semantic": semantic}
+def rank(site: Path, texts: list[str], configs: list[dict] | None = None, semantic: bool = True,
+         parts: bool = False) -> list[dict]:
+    """Each config's result links for every query, from the engine in Node (with `parts`, also the
+    files the page would load for each query)."""
+    request = {"site": str(site), "queries": texts, "configs": configs or [{}], "semantic": semantic,
+               "parts": parts}
     result = subprocess.run([NODE, str(RANKER)], input=json.dumps(request), capture_output=True, text=True,
                             check=False)
     if result.returncode != 0:
@@ -236,12 +247,23 @@ def gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6))
 
 
-def semantic_parts(folder: Path) -> list[tuple[str, int, int]]:
-    """(file, raw bytes, gzip bytes) for each part of the semantic table."""
+def folder_parts(folder: Path) -> list[tuple[str, int, int]]:
+    """(file, raw bytes, gzip bytes) for each part in a folder of parts (index words, texts, semantic table)."""
     return [(f.name, f.stat().st_size, gz(f.read_bytes())) for f in sorted(folder.glob("*.js"))]
 
 
-def download(site: Path) -> None:
+PART_FOLDERS = (TERMS_DIR, TEXTS_DIR, search_semantic.SEMANTIC_DIR)
+
+
+def query_downloads(site: Path, texts: list[str], opening: int) -> list[int]:
+    """For each query, the search page's gzip download: what it loads on opening, plus the parts of the
+    index, texts and semantic table it loads for that query (the engine in Node says which)."""
+    sizes = {f"{folder}/{name}": size for folder in PART_FOLDERS for name, _, size in folder_parts(site / folder)}
+    request = rank(site, texts, parts=True)[0]["parts"]
+    return [opening + sum(sizes[file] for file in set(files)) for files in request]
+
+
+def download(site: Path, texts: list[str]) -> None:
     files = page_assets(site, site / "search.html")
     print("\nthe search page's download (gzip level 6, as deploy/nginx-site.conf serves it):")
     total_raw = total_gz = 0
@@ -253,15 +275,21 @@ def download(site: Path) -> None:
     verdict = "within" if total_gz <= BUDGET_GZIP else "OVER"
     print(f"  {'on opening, all ' + str(len(files)) + ' files':<40} {total_raw:>8} bytes raw {total_gz:>7} gzip"
           f" ({verdict} the {BUDGET_GZIP // 1000} KB budget)")
-    parts = semantic_parts(site / search_semantic.SEMANTIC_DIR)
-    if parts:
-        largest = max(parts, key=lambda p: p[2])
-        every = total_gz + sum(p[2] for p in parts)
-        print(f"  {search_semantic.SEMANTIC_DIR + '/*.js':<40} {sum(p[1] for p in parts):>8} bytes raw"
-              f" {sum(p[2] for p in parts):>7} gzip in {len(parts)} parts (largest {largest[0]}: {largest[2]} gzip);"
-              f" a query loads the parts of its words' first letters")
-        print(f"  {'with every part loaded':<40} {'':>8}           {every:>7} gzip"
-              f" ({'within' if every <= BUDGET_GZIP else 'OVER'} the budget)")
+    every = total_gz
+    for folder in PART_FOLDERS:
+        parts = folder_parts(site / folder)
+        if parts:
+            largest = max(parts, key=lambda p: p[2])
+            every += sum(p[2] for p in parts)
+            print(f"  {folder + '/*.js':<40} {sum(p[1] for p in parts):>8} bytes raw"
+                  f" {sum(p[2] for p in parts):>7} gzip in {len(parts)} parts"
+                  f" (largest {largest[0]}: {largest[2]} gzip)")
+    print(f"  {'with every part loaded':<40} {'':>8}           {every:>7} gzip"
+          f" ({'within' if every <= BUDGET_GZIP else 'OVER'} the budget)")
+    per_query = query_downloads(site, texts, total_gz)
+    print(f"  per query, opening plus the parts it loads: median {statistics.median(per_query):.0f},"
+          f" worst {max(per_query)} gzip ({len(per_query)} queries;"
+          f" {sum(d > BUDGET_GZIP for d in per_query)} over the budget)")
     others = [p for p in site.rglob("*.html") if p.name != "search.html"
               and any("search-" in a.name and a.suffix == ".js" for a in page_assets(site, p))]
     print(f"  other pages that load a search file: {len(others)}"
@@ -273,9 +301,33 @@ def read_global(path: Path) -> dict:
     return json.loads(text[text.index("=") + 1:].strip().rstrip(";"))
 
 
+def read_parts(folder: Path) -> dict[str, object]:
+    """Every part in a folder of `(window.NAME=window.NAME||{})["key"]=...;` scripts: key -> part."""
+    parts = {}
+    for path in folder.glob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        key, _, data = text.partition(")[")[2].partition("]=")
+        parts[json.loads(key)] = json.loads(data.strip().rstrip(";"))
+    return parts
+
+
+def read_index(site: Path) -> dict:
+    """The index as the indexer built it, before it was split into parts for the page: sections as
+    [page, anchor, heading, text, detail, [synonym groups], shared text (if any)]."""
+    core = read_global(site / INDEX_FILE)
+    texts = read_parts(site / TEXTS_DIR)
+    rows = [row for key in sorted(texts, key=int) for row in texts[key]]
+    sections = []
+    for (page, anchor, heading, groups, _lengths), row in zip(core["sections"], rows, strict=True):
+        text, detail, *shared = [*row, "", ""][:2] + row[2:]
+        sections.append([page, anchor, heading, text, detail, groups, *shared])
+    index = {key: value for key, value in core.items() if key != "texts"}
+    return index | {"sections": sections}
+
+
 def growth(site: Path, factor: int = 10) -> None:
     """Index and semantic sizes, and engine speed, for a synthetic site `factor` times larger."""
-    index = read_global(site / "section-search-index.js")
+    index = read_index(site)
     config = index["config"]
     stop = set(config["query"]["stop_words"].split())
     rng = random.Random(10)
@@ -294,33 +346,41 @@ def growth(site: Path, factor: int = 10) -> None:
             sections.append([section[0] + offset, section[1], vary(section[2]), vary(section[3]),
                              vary(section[4]), section[5], *map(vary, section[6:])])
     big = {**index, "pages": pages, "sections": sections}
+    sample = ["is dry needling painful", "pregnant", "how often", "can i exercise after dry needling",
+              "does insurance cover it", "what is a trigger point", "headache after needling",
+              "is it safe for children", "sore neck from desk work", "bruise"]
     with tempfile.TemporaryDirectory(prefix="search-growth-") as tmp:
         out = Path(tmp)
         started = time.process_time()
         table = search_semantic.build_table(site_words(big), config["semantic"], stop)
         table_cpu = time.process_time() - started
-        write_script(out / "section-search-index.js", "SECTION_SEARCH_INDEX", big)
-        (out / search_semantic.SEMANTIC_DIR).mkdir()
-        for key, part in search_semantic.shards(table).items():
-            write_script(out / search_semantic.SEMANTIC_DIR / f"{key}.js", "SECTION_SEARCH_SEMANTIC", part, key)
-        index_sizes = {where: ((folder / "section-search-index.js").stat().st_size,
-                               gz((folder / "section-search-index.js").read_bytes()))
-                       for where, folder in (("today", site), ("10x", out))}
-        part_sizes = {where: semantic_parts(folder / search_semantic.SEMANTIC_DIR)
-                      for where, folder in (("today", site), ("10x", out))}
+        write_split_index(out, big, search_semantic.shards(table))
+        sizes = {where: {"core": ((folder / INDEX_FILE).stat().st_size, gz((folder / INDEX_FILE).read_bytes())),
+                         **{name: folder_parts(folder / name) for name in PART_FOLDERS}}
+                 for where, folder in (("today", site), ("10x", out))}
+        page_gz = sum(gz(f.read_bytes()) for f in page_assets(site, site / "search.html")
+                      if f.name != INDEX_FILE)
+        downloads = {where: query_downloads(folder, sample, page_gz + sizes[where]["core"][1])
+                     for where, folder in (("today", site), ("10x", out))}
         started = time.perf_counter()
         run = rank(out, ["is dry needling painful", "pregnant", "how often"] * 10)[0]
         node_ms = (time.perf_counter() - started) * 1000
     print(f"\ngrowth: a synthetic site {factor}x today's ({len(sections)} sections, made here, not kept)")
     print(f"| file | today raw | today gzip | {factor}x raw | {factor}x gzip |")
     print("|---|---|---|---|---|")
-    t, b = index_sizes["today"], index_sizes["10x"]
-    print(f"| section-search-index.js | {t[0]} | {t[1]} | {b[0]} | {b[1]} |")
-    t, b = part_sizes["today"], part_sizes["10x"]
-    print(f"| semantic parts, all | {sum(p[1] for p in t)} | {sum(p[2] for p in t)} |"
-          f" {sum(p[1] for p in b)} | {sum(p[2] for p in b)} |")
-    print(f"| semantic part, largest | {max(p[1] for p in t)} | {max(p[2] for p in t)} |"
-          f" {max(p[1] for p in b)} | {max(p[2] for p in b)} |")
+    t, b = sizes["today"]["core"], sizes["10x"]["core"]
+    print(f"| {INDEX_FILE} (core, on opening) | {t[0]} | {t[1]} | {b[0]} | {b[1]} |")
+    for name in PART_FOLDERS:
+        t, b = sizes["today"][name], sizes["10x"][name]
+        print(f"| {name}/, all {len(t)} / {len(b)} parts | {sum(p[1] for p in t)} | {sum(p[2] for p in t)} |"
+              f" {sum(p[1] for p in b)} | {sum(p[2] for p in b)} |")
+        print(f"| {name}/, largest part | {max(p[1] for p in t)} | {max(p[2] for p in t)} |"
+              f" {max(p[1] for p in b)} | {max(p[2] for p in b)} |")
+    for where in ("today", "10x"):
+        d = downloads[where]
+        print(f"{where}: the search page's download for {len(d)} sample queries (opening plus the parts each loads):"
+              f" median {statistics.median(d):.0f}, worst {max(d)} gzip"
+              f" ({'within' if max(d) <= BUDGET_GZIP else 'OVER'} the {BUDGET_GZIP // 1000} KB budget)")
     print(f"{factor}x: semantic table built in {table_cpu:.1f} s CPU; in Node, engine load plus 30 queries "
           f"{node_ms:.0f} ms, {run['ms_per_query']:.1f} ms a query")
 
@@ -353,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
                 cross_validate(site, queries, args.folds)
         if args.typing:
             typing_times(site, everything, args.typing)
-        download(site)
+        download(site, [q.text for q in everything])
         if not args.no_growth:
             growth(site)
     return 0

@@ -1,6 +1,8 @@
 /* Rank queries with the search engine in Node, for tools/search_bench.py (no browser needed).
- * Reads JSON on stdin: {site, queries: [...], configs: [{overrides}, ...]}; writes, for each config,
- * each query's result links (best first) as JSON on stdout. An override is {"query.synonym_weight": 0.5}. */
+ * Reads JSON on stdin: {site, queries: [...], configs: [{overrides}, ...], parts: bool}; writes, for
+ * each config, each query's result links (best first) as JSON on stdout. An override is
+ * {"query.synonym_weight": 0.5}. With `parts`, it also lists, for each query, the files the search
+ * page would load for it (as the page does: the parts `missing` asks for, until none is missing). */
 "use strict";
 
 const fs = require("fs");
@@ -13,8 +15,18 @@ function readGlobal(file, name) {
   if (!fs.existsSync(file)) return null;
   const text = fs.readFileSync(file, "utf8");
   const start = text.indexOf("=");
-  if (!text.startsWith("window." + name) || start < 0) throw new Error(`${file}: not a ${name} file`);
+  if (!text.startsWith(`window.${name}`) || start < 0) throw new Error(`${file}: not a ${name} file`);
   return JSON.parse(text.slice(start + 1).trim().replace(/;$/, ""));
+}
+
+/* Every part in a folder of `(window.NAME = window.NAME || {})[key] = ...;` scripts: key -> part. */
+function readParts(folder, name) {
+  const window = { [name]: {} };
+  if (!fs.existsSync(folder)) return window[name];
+  for (const file of fs.readdirSync(folder).filter((n) => n.endsWith(".js"))) {
+    new Function("window", fs.readFileSync(path.join(folder, file), "utf8"))(window);
+  }
+  return window[name];
 }
 
 function withOverrides(index, overrides) {
@@ -26,28 +38,52 @@ function withOverrides(index, overrides) {
     if (!(parts[parts.length - 1] in node)) throw new Error(`unknown ranking setting ${key}`);
     node[parts[parts.length - 1]] = value;
   }
-  return Object.assign({}, index, { config });
+  return { ...index, config };
 }
 
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
 const index = readGlobal(path.join(request.site, "section-search-index.js"), "SECTION_SEARCH_INDEX");
-// Every part of the semantic table (the page loads only those a query needs: the ranking is the same).
-function readSemantic(folder) {
-  const parts = {};
-  if (!fs.existsSync(folder)) return parts;
-  const window = { SECTION_SEARCH_SEMANTIC: parts };
-  for (const name of fs.readdirSync(folder).filter((n) => n.endsWith(".js"))) {
-    new Function("window", fs.readFileSync(path.join(folder, name), "utf8"))(window);
-  }
-  return parts;
+const terms = readParts(path.join(request.site, "section-search-terms"), "SECTION_SEARCH_TERMS");
+const texts = readParts(path.join(request.site, "section-search-text"), "SECTION_SEARCH_TEXT");
+const semantic = request.semantic === false ? {}
+  : readParts(path.join(request.site, "section-search-semantic"), "SECTION_SEARCH_SEMANTIC");
+const EMPTY_SEMANTIC = { words: "", sites: "", links: [], real: "" };
+
+/* An engine with every part loaded (the ranking is the same as with only the parts a query needs). */
+function loaded(config) {
+  const engine = new Engine(config, semantic);
+  Object.entries(terms).forEach(([key, part]) => engine.addTerms(key, part));
+  Object.entries(texts).forEach(([key, part]) => engine.addTexts(key, part));
+  return engine;
 }
-const semantic = request.semantic === false ? null : readSemantic(path.join(request.site, "section-search-semantic"));
+
+/* The files the page loads for one query, starting from the core alone. */
+function partsFor(query) {
+  const engine = new Engine(index, null);
+  const files = [];
+  for (;;) {
+    const missing = engine.missing(query);
+    if (!missing.terms.length && !missing.semantic.length) break;
+    missing.terms.forEach((key) => {
+      engine.addTerms(key, terms[key] || { words: "", postings: [] });
+      files.push(`section-search-terms/${key}.js`);
+    });
+    missing.semantic.forEach((key) => {
+      engine.addSemantic(key, semantic[key] || EMPTY_SEMANTIC);
+      files.push(`section-search-semantic/${key}.js`);
+    });
+  }
+  engine.missingTexts(engine.search(query).results).forEach((key) => files.push(`section-search-text/${key}.js`));
+  return files.filter((file) => fs.existsSync(path.join(request.site, file)));
+}
+
 const out = [];
 for (const overrides of request.configs || [{}]) {
-  const engine = new Engine(withOverrides(index, overrides), semantic);
+  const engine = loaded(withOverrides(index, overrides));
   const started = process.hrtime.bigint();
   const ranked = request.queries.map((q) => engine.search(q).results.map((r) => engine.href(r)));
   const ms = Number(process.hrtime.bigint() - started) / 1e6 / Math.max(1, request.queries.length);
   out.push({ overrides, ranked, ms_per_query: ms });
 }
+if (request.parts) out[0].parts = request.queries.map(partsFor);
 process.stdout.write(JSON.stringify(out));

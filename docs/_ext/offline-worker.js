@@ -13,7 +13,9 @@ const ASSET = /(?:href|src|data-[\w-]+)="([^"#:]+\.(?:css|js|svg|png|jpg|webp)(?
 
 addEventListener("install", (event) => event.waitUntil((async () => {
   const cache = await caches.open(NAME);
-  const files = Object.entries(OFFLINE.files).flatMap(([folder, names]) => names.map((n) => SCOPE + folder + n));
+  // A folder of scripts only is one string of their names without ".js" (docs/_ext/offline.py).
+  const files = Object.entries(OFFLINE.files).flatMap(([folder, names]) =>
+    (names.split ? names.split(" ").map((n) => `${n}.js`) : names).map((n) => SCOPE + folder + n));
   const assets = new Set();
   await Promise.all(files.map(async (file) => {
     const response = await fetch(file, { cache: "no-cache" });

@@ -68,13 +68,20 @@ def folder_files(outdir: Path, page: str) -> list[str]:
     return files
 
 
-def by_folder(files: list[str]) -> dict[str, list[str]]:
-    """{"_static/": ["clinic.css?v=…", …], …}: the worker's list without repeating folder names."""
+def by_folder(files: list[str]) -> dict[str, list[str] | str]:
+    """{"_static/": ["clinic.css?v=…", …], "section-search-terms/": "a b …", …}: the worker's list
+    without repeating folder names; a folder of scripts only (the search's parts) is one string of
+    their names without ".js", since every page loads this list (sw.js)."""
     folders: dict[str, list[str]] = {}
     for file in dict.fromkeys(files):
         folder, _, name = file.rpartition("/")
         folders.setdefault(folder + "/" if folder else "", []).append(name)
-    return folders
+    return {folder: " ".join(name[:-3] for name in names) if _scripts_only(names) else names
+            for folder, names in folders.items()}
+
+
+def _scripts_only(names: list[str]) -> bool:
+    return len(names) > 1 and all(name.endswith(".js") and not set(name) & set(" ?#") for name in names)
 
 
 def build_hash(outdir: Path, release: str) -> str:

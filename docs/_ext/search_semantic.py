@@ -3,8 +3,9 @@
 For the most frequent English words (pyspellchecker's English frequency list, which ships in its wheel),
 the site words nearest in meaning are found with wordllama's word vectors (its l2_supercat 256-dimension
 model, which ships in its wheel too: loaded with no network) and written, with their similarity, to
-``section-search-semantic/<letter>.js``, one file per first letter of the English word, which the
-search page loads when a query has a word with that letter (no other page loads any). The engine
+``section-search-semantic/<letter>.js``, one file per first letter of the English word (or first two
+letters, for a letter with many rows), which the search page loads when a query has a word that begins
+so (no other page loads any). The engine
 searches those site words at a lower weight (``[semantic]`` in ``docs/_ext/search-ranking.toml``).
 English words with no near site word
 but close in spelling to one are written with no neighbours, so that the search knows they are real
@@ -157,17 +158,32 @@ def build_table(site_words: list[str], settings: dict, stop_words: set[str] = fr
     }
 
 
+PART_CHARS = 9_000  # a first letter whose rows are longer is cut into parts by first two letters
+
+
 def shard_key(word: str) -> str:
-    """The file a word's row goes to: its first letter (as the engine's `semanticKey`)."""
+    """The first letter of a word's row (a part's key, unless that letter is cut in two-letter parts)."""
     return word[0] if "a" <= word[0] <= "z" else "0"
 
 
 def shards(table: dict) -> dict[str, dict]:
-    """The table cut by first letter, each part with the site words it links to, numbered afresh."""
+    """The table cut by first letter (by first two letters for a letter with many rows, as the engine's
+    `semanticKey` finds them), each part with the site words it links to, numbered afresh."""
     sites = table["sites"].split()
+    rows = list(zip(table["words"].split(), table["links"], strict=True))
+    size: dict[str, int] = {}
+    for word, links in rows:
+        size[shard_key(word)] = size.get(shard_key(word), 0) + len(word) + 4 * len(links)
+    for word in table["real"].split():
+        size[shard_key(word)] = size.get(shard_key(word), 0) + len(word) + 1
+
+    def key(word: str) -> str:
+        letter = shard_key(word)
+        return word[:2] if size[letter] > PART_CHARS and letter != "0" else letter
+
     parts: dict[str, dict] = {}
-    for word, links in zip(table["words"].split(), table["links"], strict=True):
-        part = parts.setdefault(shard_key(word), {"words": [], "sites": {}, "links": [], "real": []})
+    for word, links in rows:
+        part = parts.setdefault(key(word), {"words": [], "sites": {}, "links": [], "real": []})
         part["words"].append(word)
         renumbered = []
         for k in range(0, len(links), 2):
@@ -175,7 +191,7 @@ def shards(table: dict) -> dict[str, dict]:
             renumbered += [part["sites"].setdefault(site, len(part["sites"])), links[k + 1]]
         part["links"].append(renumbered)
     for word in table["real"].split():
-        parts.setdefault(shard_key(word), {"words": [], "sites": {}, "links": [], "real": []})["real"].append(word)
+        parts.setdefault(key(word), {"words": [], "sites": {}, "links": [], "real": []})["real"].append(word)
     return {key: {"words": " ".join(p["words"]), "sites": " ".join(p["sites"]), "links": p["links"],
                   "real": " ".join(p["real"])} for key, p in sorted(parts.items())}
 

@@ -25,7 +25,15 @@ from tools.event_order import DoctreeRead, PageContext
 
 logger = logging.getLogger(__name__)
 
-INDEX_FILE = "section-search-index.js"
+INDEX_FILE = "section-search-index.js"  # the core: pages, headings, field lengths (README, "Search")
+TERMS_DIR = "section-search-terms"  # the words' postings, a file per first letter: a query loads its words'
+TERM_PART_CHARS = 20_000  # a first letter with more is cut into a file per first two letters
+TEXTS_DIR = "section-search-text"   # the section texts, loaded for the excerpts of the results shown
+TEXT_PART_CHARS = 3_000  # a part of the texts holds sections in order, a new part starts past this size
+FIELDS = ("title", "heading", "terms", "text", "detail", "shared")  # as the engine's FIELDS
+# A posting's counts per field as one number, a decimal digit per field, the commonest field lowest
+# (text only, once: 1); a count over 9 writes the six counts as a list instead.
+CODE_DIGIT = {"text": 0, "title": 1, "heading": 2, "shared": 3, "terms": 4, "detail": 5}
 # Every ranking weight, read here and written into the index for the engine. It is toolchain, not
 # content: older releases are built with today's (tools/build_versions.py).
 RANKING_FILE = Path(__file__).with_name("search-ranking.toml")
@@ -303,7 +311,106 @@ def site_words(index: dict) -> list[str]:
                    if word not in stop and not word.isdigit()})
 
 
-def write_script(path: Path, name: str, data: dict, key: str | None = None) -> None:
+def index_words(text: str, stop: set[str], contractions: dict[str, str]) -> list[str]:
+    """A text's words as the engine's `tokenize` reads them ("shouldnt" is "should not"), stop words left out."""
+    words = []
+    for word in search_semantic.normalise(text):
+        if word.endswith("nt") and word[:-2] in contractions:
+            words += [contractions[word[:-2]], "not"]
+        else:
+            words.append(word)
+    return [word for word in words if word not in stop]
+
+
+def contraction_bases(config: dict) -> dict[str, str]:
+    """`[query] contractions` of the ranking configuration: "do ca:can" -> {"do": "do", "ca": "can"}."""
+    return {typed: base or typed for typed, _, base in
+            (entry.partition(":") for entry in config["query"]["contractions"].split())}
+
+
+def split_index(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
+    """The index as the search page loads it: the core (pages, synonyms, each section's page, anchor,
+    heading, synonym groups and field lengths), the postings of the words in parts by first letter
+    (by first two letters for a letter with many words)
+    (each word: section number steps and counts per field), and the section texts in parts of whole
+    pages."""
+    config = index["config"]
+    stop = set(config["query"]["stop_words"].split())
+    contractions = contraction_bases(config)
+    pages, synonyms = index["pages"], index["synonyms"]
+    postings: dict[str, dict[int, list[int]]] = {}
+    core_sections, texts, starts, size = [], [], [], 0
+    for number, section in enumerate(index["sections"]):
+        page, anchor, heading, text, detail, groups, *shared = section
+        # A page's top section has the page title as its heading: the title field counts it once.
+        fields = [pages[page][1], heading if anchor else "", " ".join(" ".join(synonyms[g]) for g in groups),
+                  text, detail, shared[0] if shared else ""]
+        lengths = []
+        for field, field_text in enumerate(fields):
+            words = index_words(field_text, stop, contractions)
+            lengths.append(len(words))
+            for word in words:
+                postings.setdefault(word, {}).setdefault(number, [0] * len(FIELDS))[field] += 1
+        # The engine counts the title, heading and glossary fields' words itself (they are in the core).
+        own = lengths[3:]
+        while own and not own[-1]:
+            own.pop()
+        core_sections.append([page, anchor, heading, groups, own])
+        if not starts or size >= TEXT_PART_CHARS:
+            starts.append(number)
+            texts.append([])
+            size = 0
+        row = [text, detail, *shared]
+        while row and not row[-1]:
+            row.pop()
+        texts[-1].append(row)
+        size += sum(map(len, row))
+    by_letter: dict[str, dict[str, list]] = {}
+    for word in sorted(postings):
+        flat, previous = [], 0
+        for number, counts in sorted(postings[word].items()):
+            flat += [number - previous, _code(counts)]
+            previous = number
+        by_letter.setdefault(_first(word), {})[word] = flat
+    parts: dict[str, dict] = {}
+    for letter, words in by_letter.items():
+        # A letter with many words is cut by the first two letters, so that a query loads less.
+        large = len(json.dumps(words, separators=(",", ":"))) > TERM_PART_CHARS and letter != "0"
+        for word, flat in words.items():
+            part = parts.setdefault(word[:2] if large else letter, {"words": [], "postings": []})
+            part["words"].append(word)
+            part["postings"].append(flat)
+    core = {key: value for key, value in index.items() if key != "sections"}
+    core |= {"sections": core_sections, "texts": starts, "terms": sorted(parts)}
+    return core, {key: {"words": " ".join(p["words"]), "postings": p["postings"]} for key, p in parts.items()}, texts
+
+
+def _first(word: str) -> str:
+    return word[0] if "a" <= word[0] <= "z" else "0"
+
+
+def _code(counts: list[int]) -> int | list[int]:
+    if max(counts) > 9:
+        return counts
+    return sum(count * 10 ** CODE_DIGIT[field] for field, count in zip(FIELDS, counts, strict=True))
+
+
+def write_split_index(outdir: Path, index: dict, semantic: dict[str, dict]) -> None:
+    """Write the core, the word parts and the text parts of `index`, and the parts of its `semantic`
+    table (search_semantic.shards), into a built site's folder."""
+    core, parts, texts = split_index(index)
+    core["semantic"] = sorted(semantic)
+    write_script(outdir / INDEX_FILE, "SECTION_SEARCH_INDEX", core)
+    for folder, name, items in ((TERMS_DIR, "SECTION_SEARCH_TERMS", parts.items()),
+                                (TEXTS_DIR, "SECTION_SEARCH_TEXT", enumerate(texts)),
+                                (search_semantic.SEMANTIC_DIR, "SECTION_SEARCH_SEMANTIC", semantic.items())):
+        shutil.rmtree(outdir / folder, ignore_errors=True)
+        (outdir / folder).mkdir()
+        for key, data in items:
+            write_script(outdir / folder / f"{key}.js", name, data, str(key))
+
+
+def write_script(path: Path, name: str, data, key: str | None = None) -> None:
     """A script that sets `window.NAME` to `data` (or, with `key`, `window.NAME[key]`)."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     target = f"window.{name}" if key is None else f"(window.{name}=window.{name}||{{}})[{json.dumps(key)}]"
@@ -314,14 +421,9 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or not app.config.section_search_enabled:
         return
     index = build_index(app, ranking_config())
-    write_script(Path(app.outdir, INDEX_FILE), "SECTION_SEARCH_INDEX", index)
     stop = set(index["config"]["query"]["stop_words"].split())
     table = search_semantic.table_for(site_words(index), index["config"]["semantic"], stop, Path(app.doctreedir))
-    folder = Path(app.outdir, search_semantic.SEMANTIC_DIR)
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
-    for key, part in search_semantic.shards(table).items():
-        write_script(folder / f"{key}.js", "SECTION_SEARCH_SEMANTIC", part, key)
+    write_split_index(Path(app.outdir), index, search_semantic.shards(table))
 
 
 def add_template_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -329,6 +431,8 @@ def add_template_context(app: Sphinx, pagename: str, templatename: str, context:
         context["section_search_enabled"] = app.config.section_search_enabled
         context["section_search_index"] = INDEX_FILE
         context["section_search_semantic"] = search_semantic.SEMANTIC_DIR
+        context["section_search_terms"] = TERMS_DIR
+        context["section_search_texts"] = TEXTS_DIR
         if app.config.section_search_enabled:
             # Through Sphinx, for this page only, so each link carries its ?v= fingerprint. Deferred, in
             # this order, they run after the index, which the template loads at the end of the body.

@@ -1,8 +1,11 @@
 /* The search engine: tokenize, stem, expand and score, with no page and no DOM.
  * The search page's glue (section-search.js) and the unit tests (tests/js/) both use it.
- * Its data: the index written by docs/_ext/section_search.py (sections, glossary synonyms and the
- * ranking configuration of docs/_ext/search-ranking.toml) and, optionally, the semantic table of lay
- * words written by docs/_ext/search_semantic.py. Scoring is BM25F over five fields (README, "Search"). */
+ * Its data, written by docs/_ext/section_search.py: the core of the index (pages, glossary synonyms,
+ * each section's heading and field lengths, and the ranking configuration of
+ * docs/_ext/search-ranking.toml), then, as queries need them, the parts of the index by first letter
+ * (`addTerms`), each page's texts for excerpts (`addTexts`) and the parts of the semantic table of
+ * lay words written by docs/_ext/search_semantic.py (`addSemantic`). Scoring is BM25F over six fields
+ * (README, "Search"). */
 ((root, factory) => {
   "use strict";
   if (typeof module === "object" && module.exports) module.exports = factory();
@@ -12,9 +15,6 @@
 
   const FIELDS = ["title", "heading", "terms", "text", "detail", "shared"];
   const EXCERPT_WORDS = 32;
-  // "shouldn't" (or "shouldnt") is "should not": the "not" is kept, and no near word ("shoulder") is guessed.
-  const CONTRACTION = /^(do|does|did|is|are|was|were|has|have|had|could|should|would|must|need|ca|wo)nt$/;
-  const CONTRACTION_BASE = { ca: "can", wo: "will" };
   const HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 
   /* A light English stemmer: enough to join needle/needles/needling, bruise/bruising. */
@@ -41,16 +41,27 @@
       .replace(/['\u2019]/g, "").replace(/[^a-z0-9]+/g, " ").trim();
   }
 
-  function tokenize(text) {
+  /* A text's words; "shouldnt" is "should not" for each typed word the `contractions` map has. */
+  function tokenize(text, contractions) {
     const clean = normalise(text);
     if (!clean) return [];
     const out = [];
-    clean.split(" ").forEach(w => {
-      const m = CONTRACTION.exec(w);
-      if (m) out.push(CONTRACTION_BASE[m[1]] || m[1], "not");
+    clean.split(" ").forEach((w) => {
+      const base = contractions && w.endsWith("nt") && contractions.get(w.slice(0, -2));
+      if (base) out.push(base, "not");
       else out.push(w);
     });
     return out;
+  }
+
+  /* A posting's counts per field: one number, a decimal digit per field (docs/_ext/section_search.py,
+     CODE_DIGIT: text lowest, then title, heading, shared, terms, detail), or a list of six counts. */
+  const CODE_FIELDS = [3, 0, 1, 5, 2, 4];
+  function decode(code) {
+    if (Array.isArray(code)) return code.slice();
+    const counts = FIELDS.map(() => 0);
+    for (let digit = 0; code > 0; digit++, code = Math.floor(code / 10)) counts[CODE_FIELDS[digit]] = code % 10;
+    return counts;
   }
 
   /* Damerau-Levenshtein distance (adjacent swaps count once), stopping early past `limit`. */
@@ -111,8 +122,9 @@
 
   /* ---- The engine ----------------------------------------------------------------------- */
 
-  /* `index`: {config, pages: [[url, title, weight, role]], synonyms: [[term, ...]],
-     sections: [[page, anchor, heading, text, detail, [synonym groups], shared text (if any)]]}.
+  /* `index` (the core): {config, pages: [[url, title, weight, role]], synonyms: [[term, ...]],
+     sections: [[page, anchor, heading, [synonym groups], [words of the text, detail and shared
+     fields]]], texts: [first section of each part of the texts], terms: [the parts of the index]}.
      `semantic` (optional): {key: {words, sites, links, real}, ...}, parts of the table written by
      docs/_ext/search_semantic.py; the page adds the parts a query needs with `addSemantic`. */
   class Engine {
@@ -122,90 +134,185 @@
       this.sections = index.sections;
       this.synonyms = index.synonyms;
       this.stopWords = new Set(this.config.query.stop_words.trim().split(/\s+/));
+      this.contractions = new Map(this.config.query.contractions.trim().split(/\s+/).map((entry) => {
+        const [typed, base] = entry.split(":");
+        return [typed, base || typed];
+      }));
       const stop = this.stopWords;
-      function stems(text) {
-        return tokenize(text).filter(w => !stop.has(w)).map(stem);
-      }
-      this.groupStems = this.synonyms.map(group => group.map(stems));
-      this.termVocab = new Set();  // stems of glossary terms and their other term lines
-      this.groupStems.forEach(group => {
-        group.forEach(phrase => { phrase.forEach(s => { this.termVocab.add(s); }); });
-      });
+      const stems = (text) => this.tokenize(text).filter((w) => !stop.has(w)).map(stem);
+      this.groupStems = this.synonyms.map((group) => group.map(stems));
+      this.termVocab = new Set(this.groupStems.flat(2));  // stems of glossary terms and their other term lines
       // A page's weight times its role's ([pages] in the configuration): landing pages rank lower.
-      this.prior = this.pages.map(page => page[2] * (page[3] ? this.config.pages[page[3]] : 1));
+      this.prior = this.pages.map((page) => page[2] * (page[3] ? this.config.pages[page[3]] : 1));
       // A heading's stems, and its question words ("how", "often" is a stem) marked with "~".
       this.headingStems = this.sections.map((section) => [
-        ...new Set(tokenize(section[2]).map((w) => (stop.has(w) ? `~${w}` : stem(w)))),
+        ...new Set(this.tokenize(section[2]).map((w) => (stop.has(w) ? `~${w}` : stem(w)))),
       ]);
-
-      // Inverted index: stem -> {docs: [section ids], tf: [BM25F weighted, length-normalised count]}.
-      const fieldConfig = FIELDS.map(f => this.config.fields[f]);
-      const lengths = FIELDS.map(() => []);
-      const counts = [];  // per section: Map stem -> [count per field]
-      this.wordVocab = new Map();  // word as written -> how often (for typo correction)
-      this.sections.forEach((section, id) => {
-        // A page's top section has the page title as its heading: the title field counts it once.
-        const fieldText = [this.pages[section[0]][1], section[1] ? section[2] : "",
-          section[5].map(g => this.synonyms[g].join(" ")).join(" "), section[3], section[4],
-          section[6] || ""];
-        const perStem = new Map();
-        fieldText.forEach((text, f) => {
-          let n = 0;
-          tokenize(text).forEach(w => {
-            if (stop.has(w)) return;
-            n++;
-            if (f !== 2) this.wordVocab.set(w, (this.wordVocab.get(w) || 0) + 1);
-            const s = stem(w);
-            let c = perStem.get(s);
-            if (!c) { c = FIELDS.map(() => 0); perStem.set(s, c); }
-            c[f]++;
-          });
-          lengths[f][id] = n;
-        });
-        counts.push(perStem);
+      // How rare each stem is among the headings, for how alike a heading and the query are: known
+      // from the core alone (a section's IDF is known only once its part of the index is loaded).
+      const headingDocs = new Map();
+      this.headingStems.forEach((stems) => stems.forEach((h) => headingDocs.set(h, (headingDocs.get(h) || 0) + 1)));
+      const headings = this.sections.length;
+      this.headingIdf = (h) => {
+        const df = headingDocs.get(h) || 0;
+        return Math.log(1 + (headings - df + 0.5) / (df + 0.5));
+      };
+      // Each section's words per field: the title, heading and glossary fields counted here, the
+      // others given by the core. BM25F length normalisation: each field's average over the sections.
+      const count = (text) => this.tokenize(text).filter((w) => !stop.has(w)).length;
+      this.lengths = this.sections.map((section) => [count(this.pages[section[0]][1]),
+        section[1] ? count(section[2]) : 0, count(section[3].map((g) => this.synonyms[g].join(" ")).join(" ")),
+        ...[0, 1, 2].map((f) => section[4][f] || 0)]);
+      this.averages = FIELDS.map((_, f) => {
+        const total = this.lengths.reduce((sum, lengths) => sum + lengths[f], 0);
+        return total / Math.max(1, this.sections.length) || 1;
       });
-      const averages = lengths.map(list => {
-        let total = 0;
-        list.forEach(n => { total += n; });
-        return total / Math.max(1, list.length) || 1;
-      });
+      // Inverted index, filled part by part (`addTerms`): stem -> {docs: [section ids], tf: [BM25F
+      // weighted, length-normalised count]}, its inverse document frequency, and the words as written.
       this.postings = new Map();
-      counts.forEach((perStem, id) => {
-        perStem.forEach((c, s) => {
-          let tf = 0;
-          for (let f = 0; f < FIELDS.length; f++) {
-            if (!c[f]) continue;
-            const norm = 1 - fieldConfig[f].b + fieldConfig[f].b * lengths[f][id] / averages[f];
-            tf += fieldConfig[f].weight * c[f] / norm;
-          }
-          let p = this.postings.get(s);
-          if (!p) { p = { docs: [], tf: [] }; this.postings.set(s, p); }
-          p.docs.push(id);
-          p.tf.push(tf);
-        });
-      });
-      // Inverse document frequency over the site's sections.
-      const n = this.sections.length;
       this.idf = new Map();
-      this.postings.forEach((p, s) => {
-        this.idf.set(s, Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5)));
-      });
+      this.wordVocab = new Map();  // word as written -> how often (for typo correction)
+      this.termParts = new Set();
+      this.termKeys = new Set(index.terms);  // the parts there are (a key not there has no words)
+      // The section texts, for excerpts (`addTexts`), in parts of whole pages: each part's first section.
+      this.textStarts = index.texts;
+      this.texts = new Map();  // section id -> [text, detail, shared]
+      this.textParts = new Set();
       this.corrections = new Map();  // typed word -> corrected words (typing repeats words)
-      // The semantic table comes in parts, one per first letter (see `semanticKeys`): key -> part.
+      // The semantic table comes in parts, one per first letter or two (see `semanticKey`).
       this.semantic = new Map();
       this.semanticParts = new Set();
-      const parts = semantic || {};
-      Object.keys(parts).forEach(key => { this.addSemantic(key, parts[key]); });
+      this.semanticKeys = index.semantic ? new Set(index.semantic) : null;  // the parts there are
+      Object.entries(semantic || {}).forEach(([key, part]) => this.addSemantic(key, part));
     }
 
-    /* The parts of the semantic table a query needs that are not loaded yet. */
-    semanticKeys(query) {
-      const keys = [];
-      tokenize(query).forEach(w => {
-        const key = semanticKey(w);
-        if (!this.stopWords.has(w) && !this.semanticParts.has(key) && !keys.includes(key)) keys.push(key);
+    tokenize(text) {
+      return tokenize(text, this.contractions);
+    }
+
+    /* Add a part of the index: the words beginning with a letter (or two), each with its postings
+       (section number steps and counts per field). A stem's words all begin with its two letters, so
+       once the part is added the stem's postings, and its IDF, are complete. */
+    addTerms(key, data) {
+      const words = data.words ? data.words.split(" ") : [];
+      const byStem = new Map();  // stem -> Map section id -> counts per field
+      words.forEach((word, i) => {
+        const s = stem(word);
+        let docs = byStem.get(s);
+        if (!docs) { docs = new Map(); byStem.set(s, docs); }
+        const flat = data.postings[i];
+        let id = 0;
+        let written = 0;
+        for (let k = 0; k + 1 < flat.length; k += 2) {
+          id += flat[k];
+          const counts = decode(flat[k + 1]);
+          const sum = docs.get(id);
+          if (sum) counts.forEach((c, f) => { sum[f] += c; });
+          else docs.set(id, counts);
+          written += counts.reduce((a, c) => a + c, 0) - counts[2];  // not the glossary terms field
+        }
+        if (written) this.wordVocab.set(word, written);
       });
-      return keys;
+      const n = this.sections.length;
+      byStem.forEach((docs, s) => {
+        const p = { docs: [], tf: [] };
+        [...docs.keys()].sort((a, b) => a - b).forEach((id) => {
+          p.docs.push(id);
+          p.tf.push(this.termFrequency(id, docs.get(id)));
+        });
+        this.postings.set(s, p);
+        this.idf.set(s, Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5)));
+      });
+      this.termParts.add(key);
+      this.corrections.clear();  // a word now in the index is no longer corrected
+    }
+
+    /* BM25F: a stem's counts in a section's fields, weighted and normalised by each field's length. */
+    termFrequency(id, counts) {
+      let tf = 0;
+      counts.forEach((c, f) => {
+        if (!c) return;
+        const field = this.config.fields[FIELDS[f]];
+        const norm = 1 - field.b + field.b * this.lengths[id][f] / this.averages[f];
+        tf += field.weight * c / norm;
+      });
+      return tf;
+    }
+
+    /* Add a part of the texts: the sections from the one numbered `textStarts[key]`. */
+    addTexts(key, rows) {
+      rows.forEach((row, i) => this.texts.set(this.textStarts[key] + i, row));
+      this.textParts.add(String(key));
+    }
+
+    /* The part of the texts a section is in. */
+    textPart(id) {
+      let low = 0;
+      let high = this.textStarts.length - 1;
+      while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if (this.textStarts[mid] <= id) low = mid; else high = mid - 1;
+      }
+      return String(low);
+    }
+
+    /* The parts of the texts that the excerpts of `results` need and that are not loaded yet. */
+    missingTexts(results) {
+      return [...new Set(results.map((r) => this.textPart(r.best.id)))].filter((k) => !this.textParts.has(k));
+    }
+
+    /* The parts of the index and of the semantic table a query needs that are not loaded yet: first
+       those of the words typed (their first letters); once those are in, those of what the words may
+       become (a typo's neighbours, a missed space's halves, words near in meaning, glossary synonyms).
+       Load them and ask again until nothing is missing (the page does; `search` uses what is loaded). */
+    missing(query) {
+      const terms = new Set();
+      const semantic = new Set();
+      const needTerms = (key) => {
+        if (!this.termParts.has(key)) {
+          if (this.termKeys.has(key)) terms.add(key);
+          else this.termParts.add(key);  // no word of the site begins so: nothing to load
+        }
+      };
+      const words = this.queryWords(query);
+      words.forEach((w) => {
+        needTerms(this.termKey(w));
+        const key = this.semanticKey(w);
+        if (this.semanticParts.has(key)) return;
+        if (!this.semanticKeys || this.semanticKeys.has(key)) semantic.add(key);
+        else this.semanticParts.add(key);  // no row begins so: nothing to load
+      });
+      if (!terms.size && !semantic.size) {
+        words.forEach((w) => {
+          if (this.known(w) || this.semantic.has(w) || /\d/.test(w) || !allowedTypos(w)) return;
+          // A word the site does not use may be a typo: its neighbours begin with its first letter,
+          // or with its first two letters swapped; or two words run together ("triggerpoint").
+          this.termKeys.forEach((key) => { if (key[0] === w[0]) needTerms(key); });
+          needTerms(w[1] + w[0]);
+          for (let i = 3; i <= w.length - 3; i++) needTerms(this.termKey(w.slice(i)));
+        });
+      }
+      if (!terms.size && !semantic.size) this.plan(query).pending.forEach((s) => needTerms(this.termKey(s)));
+      return { terms: [...terms], semantic: [...semantic] };
+    }
+
+    /* The part of the index a word is in: its first letter, or its first two letters when that letter's
+       words are cut in parts (docs/_ext/section_search.py). A stem keeps its word's first two letters,
+       so a stem's words are all in one part. */
+    termKey(word) {
+      return this.termKeys.has(word.slice(0, 2)) ? word.slice(0, 2) : firstLetter(word);
+    }
+
+    /* The part of the semantic table a word's row is in: likewise (docs/_ext/search_semantic.py). */
+    semanticKey(word) {
+      return this.semanticKeys && this.semanticKeys.has(word.slice(0, 2)) ? word.slice(0, 2) : firstLetter(word);
+    }
+
+    /* The words of a query that are searched: its words that are not stop words (all, if none is). */
+    queryWords(query) {
+      const typed = this.tokenize(query);
+      const kept = typed.filter((w) => !this.stopWords.has(w));
+      return kept.length ? kept : typed;
     }
 
     /* Add a part of the lay-word table: English word -> [[site stem, similarity], ...], keyed by stem
@@ -219,7 +326,7 @@
         const list = byWord.get(wordStem) || [];
         for (let k = 0; k + 1 < links.length; k += 2) {
           const target = siteStems[links[k]];
-          if (target === wordStem || !this.postings.has(target)) continue;
+          if (target === wordStem) continue;  // searched only if the site uses it (`plan`)
           if (!list.some(e => e[0] === target)) list.push([target, links[k + 1] / 100]);
         }
         byWord.set(wordStem, list);
@@ -278,15 +385,15 @@
       if (alias) return [word];
       for (let i = 3; i <= word.length - 3; i++) {
         const left = this.fix(word.slice(0, i));
-        const right = this.fix(word.slice(i));
+        const right = this.fix(word.slice(i), true);  // as typed: its letters' parts may not be loaded
         if (left && right) return [left, right];
       }
       return [word];
     }
 
-    fix(part) {
+    fix(part, exact = false) {
       if (this.wordVocab.has(part)) return part;
-      if (part.length < 5) return null;
+      if (exact || part.length < 5) return null;
       const near = this.nearest(part, 1);
       return near ? near.word : null;
     }
@@ -296,10 +403,16 @@
     plan(query) {
       const q = this.config.query;
       const sem = this.config.semantic;  // sem.threshold is applied at build time
-      const typed = tokenize(query);
-      let kept = typed.filter(w => !this.stopWords.has(w));
-      if (!kept.length) kept = typed; // a query of stop words only: search them anyway
+      const typed = this.tokenize(query);
+      const kept = this.queryWords(query);  // a query of stop words only: search them anyway
       const concepts = [];
+      const pending = new Set();  // stems the plan would use whose part of the index is not loaded yet
+      // A stem the site uses, as far as the loaded parts tell: if its part is missing, it is pending.
+      const used = (s) => {
+        if (this.postings.has(s)) return true;
+        if (!this.termParts.has(this.termKey(s))) pending.add(s);
+        return false;
+      };
       const shown = [];
       let corrected = false;
       const unknown = [];
@@ -318,8 +431,8 @@
             // A word near in meaning never counts for more than the site word typed would
             // ("dry" must not become the rarer "dn"): its weight is capped at the typed word's IDF.
             const cap = this.postings.has(s) ? this.idf.get(s) : Infinity;
-            meaning.forEach(e => {
-              alts.push([e[0], sem.weight * e[1] * Math.min(1, cap / this.idf.get(e[0]))]);
+            meaning.forEach((e) => {
+              if (used(e[0])) alts.push([e[0], sem.weight * e[1] * Math.min(1, cap / this.idf.get(e[0]))]);
             });
           }
           if (!alts.length) unknown.push(f);
@@ -340,7 +453,7 @@
           // A longer form of what was typed ("trigger point dry needling" for "dry needling") narrows it.
           if (matched.some(m => containsRun(phrase, m))) return;
           phrase.forEach(s => {
-            if (!this.postings.has(s) || stems.includes(s)) return;
+            if (stems.includes(s) || !used(s)) return;
             concept.alts.push([s, q.synonym_weight]);
           });
         });
@@ -348,7 +461,7 @@
       });
       return { concepts, asked: typed.filter(w => this.stopWords.has(w)),
                corrected: corrected ? shown.join(" ") : null,
-               synonyms: added, unknown };
+               synonyms: added, unknown, pending };
     }
 
     /* Stems the site uses that begin with a half-typed word (not itself a word of the site). */
@@ -413,7 +526,8 @@
       return { plan, results: results.slice(0, q.max_results) };
     }
 
-    /* The query's stems, each alternative with its weight times its IDF (the best, if several). */
+    /* The query's stems, each alternative with its weight times its IDF among the headings (the best,
+       if several). */
     questionWeights(plan) {
       const weights = new Map();
       let total = 0;
@@ -424,7 +538,7 @@
       plan.concepts.forEach(concept => {
         let best = 0;
         concept.alts.forEach(alt => {
-          const w = alt[1] * (this.idf.get(alt[0]) || 0);
+          const w = alt[1] * this.headingIdf(alt[0]);
           if (w > (weights.get(alt[0]) || 0)) weights.set(alt[0], w);
           if (w > best) best = w;
         });
@@ -433,14 +547,15 @@
       return { weights, total };
     }
 
-    /* How alike a heading and the query are: IDF-weighted Dice overlap of their stems (0 to 1). */
+    /* How alike a heading and the query are: Dice overlap of their stems, each weighted by its IDF
+       among the headings (0 to 1). */
     likeness(stems, asked) {
       if (!stems.length || !asked.total) return 0;
       let shared = 0;
       let total = 0;
       const asks = this.config.query.question_words;
       stems.forEach(s => {
-        const w = s[0] === "~" ? asks : this.idf.get(s) || 0;
+        const w = s[0] === "~" ? asks : this.headingIdf(s);
         total += w;
         if (asked.weights.has(s)) shared += Math.min(w, asked.weights.get(s));
       });
@@ -455,11 +570,11 @@
 
     /* An excerpt of the section around its densest cluster of matched words, marked up as HTML. */
     excerpt(sectionId, matched) {
-      const section = this.sections[sectionId];
-      // The section's own text, else the passage it shares with other pages, else its clinician text.
-      const sources = [section[3], section[6], section[4]].filter(Boolean);
-      const source = sources.find(text => this.marks(text.split(/\s+/), matched).some(Boolean)) ||
-        sources[0] || "";
+      // The section's own text, else the passage it shares with other pages, else its clinician text
+      // (empty until the page's part of the texts is loaded: `missingTexts`).
+      const [text, detail, shared] = this.texts.get(sectionId) || [];
+      const sources = [text, shared, detail].filter(Boolean);
+      const source = sources.find((t) => this.marks(t.split(/\s+/), matched).some(Boolean)) || sources[0] || "";
       return this.excerptOf(source.split(/\s+/), matched);
     }
 
@@ -493,10 +608,12 @@
   }
 
   /* The part of the semantic table a word's row is in: its first letter (search_semantic.shard_key). */
-  function semanticKey(word) {
+  function firstLetter(word) {
     return word[0] >= "a" && word[0] <= "z" ? word[0] : "0";
   }
 
-  return { Engine, stem, semanticKey, normalise, tokenize,
+
+
+  return { Engine, stem, normalise, tokenize, decode,
            editDistance, escapeHtml, FIELDS };
 });

@@ -31,42 +31,67 @@
     window.sectionSearch = engine; // for the benchmark and for debugging in the console
     let timer = null;
     let lastQuery = null;
-    const semanticFolder = results.getAttribute("data-semantic");
-    const loading = new Map(); // part of the semantic table -> its script element, while it loads
+    let latest = 0;  // the number of the newest search: an older one still loading stops
+    // Each kind of part: its folder (a data- attribute), the global its scripts fill, how the engine
+    // adds it, and what a part that fails to load counts as (nothing: the search goes on without it).
+    const kinds = {
+      terms: { folder: "data-terms", global: "SECTION_SEARCH_TERMS", add: (k, d) => engine.addTerms(k, d),
+               empty: { words: "", postings: [] } },
+      semantic: { folder: "data-semantic", global: "SECTION_SEARCH_SEMANTIC", add: (k, d) => engine.addSemantic(k, d),
+                  empty: { words: "", sites: "", links: [], real: "" } },
+      texts: { folder: "data-texts", global: "SECTION_SEARCH_TEXT", add: (k, d) => engine.addTexts(k, d), empty: [] },
+    };
+    const loads = new Map();  // "kind/key" -> the promise of its loading: each part loads once
 
-    /* Load the parts of the semantic table the query needs (one file per first letter), then show
-       its results; parts load once, and a part that fails to load is searched without. */
-    function show(query) {
-      const keys = engine.semanticKeys(query);
-      let pending = keys.length;
-      if (!pending) return render(query);
-      results.setAttribute("data-search-state", "loading");
-      keys.forEach(key => {
-        let script = loading.get(key);
-        if (!script) {
-          script = document.createElement("script");
-          script.src = `${semanticFolder + key}.js`;
-          loading.set(key, script);
-          script.addEventListener("load", () => {
-            const parts = window.SECTION_SEARCH_SEMANTIC || {};
-            engine.addSemantic(key, parts[key] || { words: "", sites: "", links: [], real: "" });
-          });
+    function load(kind, key) {
+      const id = `${kind}/${key}`;
+      if (!loads.has(id)) {
+        const { folder, global, add, empty } = kinds[kind];
+        loads.set(id, new Promise((resolve) => {
+          const script = document.createElement("script");
+          script.src = `${results.getAttribute(folder)}${key}.js`;
+          const done = () => {
+            add(key, (window[global] || {})[key] || empty);
+            resolve();
+          };
+          script.addEventListener("load", done);
+          script.addEventListener("error", done);
           document.head.appendChild(script);
-        }
-        const done = () => {
-          pending--;
-          if (!pending && input.value.trim() === query.trim()) render(query);
-        };
-        script.addEventListener("load", done);
-        script.addEventListener("error", () => { engine.semanticParts.add(key); done(); });
-      });
+        }));
+      }
+      return loads.get(id);
     }
 
-    function render(query) {
-      const started = performance.now();
+    /* Load the parts of the index and of the semantic table the query needs (the engine says which,
+       in rounds: the words typed, then what they may become), then the texts of its results, then
+       show them. */
+    async function show(query) {
+      const ticket = ++latest;
       query = query.trim();
+      for (let missing = engine.missing(query); missing.terms.length || missing.semantic.length;
+        missing = engine.missing(query)) {
+        results.setAttribute("data-search-state", "loading");
+        await Promise.all([...missing.terms.map((k) => load("terms", k)),
+          ...missing.semantic.map((k) => load("semantic", k))]);
+        if (ticket !== latest) return;
+      }
+      const started = performance.now();
+      const found = search(query);
+      const texts = engine.missingTexts(found.results);
+      if (texts.length) {
+        results.setAttribute("data-search-state", "loading");
+        await Promise.all(texts.map((k) => load("texts", k)));
+        if (ticket !== latest) return;
+      }
+      render(query, found, started);
+    }
+
+    function search(query) {
+      return query ? engine.search(query) : { plan: null, results: [] };
+    }
+
+    function render(query, found = search(query), started = performance.now()) {
       lastQuery = query;
-      const found = query ? engine.search(query) : { plan: null, results: [] };
       const html = found.results.map(entry => {
         const section = engine.sections[entry.best.id];
         const page = engine.pages[entry.page];
@@ -124,7 +149,7 @@
         if (first) { event.preventDefault(); first.focus(); }
       } else if (event.key === "Escape") {
         input.value = "";
-        render("");
+        show("");
         remember("");
       }
     });

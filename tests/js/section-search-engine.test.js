@@ -8,7 +8,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.join(__dirname, "..", "..");
-const { Engine, stem, tokenize, normalise, editDistance } =
+const { Engine, stem, tokenize, normalise, editDistance, decode } =
   require(path.join(ROOT, "docs", "_static", "section-search-engine.js"));
 
 /* The real ranking configuration, as the indexer writes it into the index. */
@@ -21,12 +21,29 @@ function rankingConfig() {
 }
 const CONFIG = rankingConfig();
 
+/* The indexer's own split (docs/_ext/section_search.py): the core, the word parts and the texts. */
+function split(index) {
+  const out = require("node:child_process").execFileSync(
+    process.env.PYTHON || "python3",
+    ["-c", "import json, sys; sys.path.insert(0, sys.argv[1]); from section_search import split_index; "
+      + "print(json.dumps(split_index(json.load(sys.stdin))))", path.join(ROOT, "docs", "_ext")],
+    { encoding: "utf8", input: JSON.stringify(index) });
+  return JSON.parse(out);
+}
+
+/* An engine on made-up sections ([page, anchor, heading, text, detail, [groups], shared?]), with
+   every part of its index loaded unless `options.parts` is false (then the page's loading is tested). */
 function engine(sections, options = {}) {
   const pages = options.pages || [["a.html", "Page A", 1, ""], ["b.html", "Page B", 1, ""], ["c.html", "Landing", 1, "landing"]];
   const synonyms = options.synonyms || [["Anticoagulant", "Blood thinners", "Warfarin"]];
-  const index = { config: options.config || CONFIG, pages, synonyms,
-                  sections };
-  return new Engine(index, options.semantic || null);
+  const [core, terms, texts] = split({ config: options.config || CONFIG, pages, synonyms, sections });
+  const e = new Engine(core, options.semantic || null);
+  e.parts = { terms, texts };
+  if (options.parts !== false) {
+    Object.entries(terms).forEach(([key, part]) => e.addTerms(key, part));
+    texts.forEach((part, key) => e.addTexts(key, part));
+  }
+  return e;
 }
 
 const SECTIONS = [
@@ -42,8 +59,10 @@ const SECTIONS = [
 
 test("normalise and tokenize: lower case, no accents or apostrophes, contractions kept as 'not'", () => {
   assert.equal(normalise("Café  Déjà-vu!"), "cafe deja vu");
-  assert.deepEqual(tokenize("Shouldn't I?"), ["should", "not", "i"]);
-  assert.deepEqual(tokenize("It's sore"), ["its", "sore"]);
+  const e = engine(SECTIONS);
+  assert.deepEqual(e.tokenize("Shouldn't I?"), ["should", "not", "i"], "contractions: [query] of the configuration");
+  assert.deepEqual(e.tokenize("It's sore"), ["its", "sore"]);
+  assert.deepEqual(tokenize("Shouldn't"), ["shouldnt"], "without the configuration's contractions");
 });
 
 test("stem joins a word's forms and leaves short words alone", () => {
@@ -129,11 +148,49 @@ test("a passage shared with other pages counts less than a section's own text", 
 
 test("the semantic table loads in parts by first letter, and a part added later is used at once", () => {
   const e = engine(SECTIONS);
-  assert.deepEqual(e.semanticKeys("is dry needling painful"), ["d", "n", "p"]);
+  assert.deepEqual(e.missing("is dry needling painful").semantic, ["d", "n", "p"]);
   assert.equal(e.search("painful").results.length, 0);
   e.addSemantic("p", { words: "painful", sites: "hurt", links: [[0, 71]], real: "" });
-  assert.deepEqual(e.semanticKeys("painful"), []);
+  assert.deepEqual(e.missing("painful"), { terms: [], semantic: [] });
   assert.equal(e.href(e.search("painful").results[0]), "a.html#a-hurt");
+});
+
+test("the index loads in parts as a query needs them, and ranks as with every part loaded", () => {
+  const semantic = { p: { words: "painful", sites: "hurt", links: [[0, 71]], real: "" } };
+  const all = engine(SECTIONS, { semantic });
+  const e = engine(SECTIONS, { semantic, parts: false });
+  const query = "is dry needling painful";
+  assert.deepEqual(e.missing(query), { terms: ["d", "n", "p"], semantic: ["d", "n"] },
+    "first the parts of the words typed (by first letter)");
+  ["d", "n", "p"].forEach((key) => e.addTerms(key, e.parts.terms[key]));
+  ["d", "n"].forEach((key) => e.addSemantic(key, { words: "", sites: "", links: [], real: "" }));
+  assert.deepEqual(e.missing(query).terms, ["h"], "then those of their meanings ('hurt')");
+  e.addTerms("h", e.parts.terms.h);
+  assert.deepEqual(e.missing(query), { terms: [], semantic: [] });
+  const found = e.search(query).results;
+  assert.deepEqual(found.map((r) => e.href(r)), all.search(query).results.map((r) => all.href(r)));
+  assert.deepEqual(found.map((r) => r.score), all.search(query).results.map((r) => r.score));
+  assert.equal(e.excerpt(found[0].best.id, found[0].best.terms), "", "no text before its part loads");
+  e.missingTexts(found).forEach((key) => e.addTexts(key, e.parts.texts[key]));
+  assert.match(e.excerpt(found[0].best.id, found[0].best.terms), /<mark>/);
+});
+
+test("a letter with many words is cut into parts by first two letters", () => {
+  const many = Array.from({ length: 3000 }, (_, i) => `s${(i + 10000).toString(36)}`).join(" ");
+  const e = engine([[0, "x", "Heading", `${many} sore`, "", []]], { parts: false });
+  assert.ok(e.termKeys.has("so") && !e.termKeys.has("s"));
+  assert.deepEqual(e.missing("sore").terms, ["so"]);
+  e.addTerms("so", e.parts.terms.so);
+  assert.equal(e.search("sore").results.length, 1);
+});
+
+test("a posting's counts per field survive the index's compact code", () => {
+  const e = engine([[0, "x", "Sore sore", "sore ".repeat(12), "", []]]);
+  const id = 0;
+  assert.equal(e.postings.get(stem("sore")).docs[0], id);
+  assert.deepEqual(decode(1), [0, 0, 0, 1, 0, 0]);
+  assert.deepEqual(decode(210), [1, 2, 0, 0, 0, 0]);
+  assert.deepEqual(decode([0, 2, 0, 12, 0, 0]), [0, 2, 0, 12, 0, 0]);
 });
 
 test("a typo is corrected to the closest site word, and says so", () => {
