@@ -251,7 +251,11 @@ class Visit:
 def page_visits(browser, site_url):
     """page_visits(theme, path) -> Visit: the page opened once per session in a fresh context of that
     viewport and colour scheme, under the site's own Content-Security-Policy; axe-core runs on it and
-    the network is allowed to go quiet, and what it asked for and logged is kept for every reader."""
+    the network is allowed to go quiet, and what it asked for and logged is kept for every reader.
+
+    Service workers are blocked here: the offline worker's install saves the search index's parts
+    and the core pages, and nearly doubled the CPU time of these visits in every fresh context. The worker
+    itself is tested by test_offline.py and test_privacy.py's search test."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe, visits = Axe(), {}
@@ -259,7 +263,7 @@ def page_visits(browser, site_url):
     def visit(theme: str, path: str) -> Visit:
         if (theme, path) not in visits:
             width, scheme = theme.split("-")
-            context = browser.new_context(viewport=VIEWPORTS[width], color_scheme=scheme)
+            context = browser.new_context(viewport=VIEWPORTS[width], color_scheme=scheme, service_workers="block")
             tab = context.new_page()
             record = Visit([], [], [])
             tab.on("request", lambda request: record.requests.append(request.url))
