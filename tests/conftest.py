@@ -240,6 +240,10 @@ def visit_params(pages: list[str] = VISITED_PAGES) -> list:
             for theme in THEMES for path in pages]
 
 
+# Playwright's own console warning when service_workers="block" refuses the page's registration.
+WORKER_BLOCKED = "Service Worker registration blocked by Playwright"
+
+
 @dataclass
 class Visit:
     requests: list[str]  # every URL the page asked for, from loading until the network went quiet
@@ -268,7 +272,7 @@ def page_visits(browser, site_url):
             record = Visit([], [], [])
             tab.on("request", lambda request: record.requests.append(request.url))
             tab.on("console", lambda message: message.type in ("error", "warning")
-                   and record.problems.append(message.text))
+                   and message.text != WORKER_BLOCKED and record.problems.append(message.text))
             tab.on("pageerror", lambda error: record.problems.append(str(error)))
             tab.goto(f"{site_url}/{path}.html")
             record.violations = axe.run(tab, options=AXE_OPTIONS).response["violations"]
