@@ -159,6 +159,14 @@ def test_the_sprite_keeps_its_icons_without_their_packaging():
     ('<section id="faq-pain">\n<span id="does-it-hurt"></span><h2>Does it <em>hurt</em>?<a class="headerlink" '
      'href="#faq-pain"',
      '<section id="faq-pain">\n<h2>Does it <em>hurt</em>?<a class="headerlink" href="#faq-pain"'),
+    ('<article role="main" id="c"><p><a class="reference internal" href="g.html#term-X">knots</a> '
+     '<a class="reference external" href="https://doi.org/1" rel="noopener noreferrer">doi:1</a></p></article>',
+     '<article role="main" id="c"><p><a href="g.html#term-X">knots</a> '
+     '<a href="https://doi.org/1" rel="noopener noreferrer">doi:1</a></p></article>'),
+    ('<div class="copyright">\nCopyright &#169; 2026\n</div>\n  Made with <a href="https://www.sphinx-doc.org/">Sphinx</a>'
+     ' and <a class="muted-link" href="https://pradyunsg.me">@pradyunsg</a>\'s\n\n  '
+     '<a href="https://github.com/pradyunsg/furo">Furo</a>\n</div>',
+     '<div class="copyright">\nCopyright &#169; 2026\n</div>\n</div>'),
 ])
 def test_dead_markup_goes(before, after):
     assert strip_markup.without_dead_markup(before) == after
@@ -168,6 +176,9 @@ def test_dead_markup_goes(before, after):
     '<a class="reference internal" href="#x"><span class="std std-ref">a</span> <span class="doc">b</span></a>',
     '<span class="bibtex-citation" id="id4">[x]</span><a href="#id4">back</a>',  # a link targets it
     '<section id="faq-pain">\n<span id="old-label"></span><h2>Does it hurt?<a class="headerlink" href="#faq-pain"',
+    # Furo styles the sidebar's and the page contents' links by .reference
+    '<div class="sidebar-tree"><a class="reference internal" href="a.html">About</a></div><article role="main">'
+    '</article><div class="toc-tree"><a class="reference internal" href="#x">X</a></div>',
 ])
 def test_markup_something_reads_stays(kept):
     assert strip_markup.without_dead_markup(kept) == kept
