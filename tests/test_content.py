@@ -75,7 +75,7 @@ def test_source_files_cite_only_keys_in_the_bib():
 
 def test_bibliography_lists_only_entries_of_the_bib(site):
     titles = [letters(title) for title in bib_entries().values() if title]
-    entries = site.soup("references").select("div.citation, .bibliography dd, .bibliography li")
+    entries = site.soup("references").select(".citation-list > li, .bibliography dd, .bibliography li")
     assert entries, "the references page lists no entries"
     strays = [entry.get_text(" ", strip=True)[:80] for entry in entries
               if not any(title[:60] in letters(entry.get_text()) for title in titles)]
@@ -99,7 +99,7 @@ def test_bibliography_shows_sources_not_the_maintainers_notes(site):
 def test_each_citation_reads_as_the_label_of_the_entry_it_links_to(site):
     """Issue 15: pages cite by author and year, so the references page labels its entries that way (not
     [1], [2]); equal authors and years get a letter, in both places, so a citation names one entry."""
-    entries = site.soup("references").select("div.citation[id]")
+    entries = site.soup("references").select(".citation-list > li[id]")
     labels = {entry["id"]: entry.select_one("span.label").get_text().strip("[]") for entry in entries}
     assert labels and not [label for label in labels.values() if label.isdigit()], "numbered entries"
     assert len(set(labels.values())) == len(labels), "two entries share a label"

@@ -167,6 +167,10 @@ def test_the_sprite_keeps_its_icons_without_their_packaging():
      ' and <a class="muted-link" href="https://pradyunsg.me">@pradyunsg</a>\'s\n\n  '
      '<a href="https://github.com/pradyunsg/furo">Furo</a>\n</div>',
      '<div class="copyright">\nCopyright &#169; 2026\n</div>\n</div>'),
+    ('<div role="list" class="citation-list">\n<div class="citation" id="id9" role="listitem">\n'
+     '<span class="label">[Brady et al., 2014]</span>\n<p>S. Brady. <em>Title</em>.</p>\n</div>\n</div>',
+     '<ul class="citation-list">\n<li id="id9"><span class="label">[Brady et al., 2014]</span>\n'
+     'S. Brady. <em>Title</em>.</li>\n</ul>'),
 ])
 def test_dead_markup_goes(before, after):
     assert strip_markup.without_dead_markup(before) == after
@@ -176,6 +180,9 @@ def test_dead_markup_goes(before, after):
     '<a class="reference internal" href="#x"><span class="std std-ref">a</span> <span class="doc">b</span></a>',
     '<span class="bibtex-citation" id="id4">[x]</span><a href="#id4">back</a>',  # a link targets it
     '<section id="faq-pain">\n<span id="old-label"></span><h2>Does it hurt?<a class="headerlink" href="#faq-pain"',
+    # an entry of two paragraphs would lose its structure: the list stays as written
+    '<div role="list" class="citation-list">\n<div class="citation" id="id9" role="listitem">\n'
+    '<span class="label">[B]</span>\n<p>One.</p>\n<p>Two.</p>\n</div>\n</div>',
     # Furo styles the sidebar's and the page contents' links by .reference
     '<div class="sidebar-tree"><a class="reference internal" href="a.html">About</a></div><article role="main">'
     '</article><div class="toc-tree"><a class="reference internal" href="#x">X</a></div>',
