@@ -39,3 +39,32 @@ def test_a_one_page_site_builds_its_index_and_semantic_parts(small_project, tmp_
     text = (out / "section-search-semantic" / "p.js").read_text(encoding="utf-8")
     part = json.loads(text[text.index("]=") + 2:].rstrip().rstrip(";"))
     assert "painful" in part["words"].split(), "the lay word 'painful' should map to the site's 'pain'"
+
+
+def test_real_words_near_in_spelling_match_the_engines_typo_rule():
+    """The semantic table's `real` words are found with numpy for all pairs at once: they must be
+    exactly the words the engine's typo correction would turn into a site word (`would_correct`,
+    as `editDistance` in the engine), here on a small alphabet, where near pairs are many."""
+    shared.use_local_extensions()
+    import random
+
+    import search_semantic
+
+    rng = random.Random(14)
+
+    def typo(word: str) -> str:
+        for _ in range(rng.randint(0, 3)):
+            at, letter = rng.randrange(len(word)), rng.choice("abcde")
+            word = rng.choice([word[:at] + letter + word[at + 1:], word[:at] + letter + word[at:],
+                               word[:at] + word[at + 1:] if len(word) > 1 else word,
+                               word[:at] + word[at + 1:at + 2] + word[at:at + 1] + word[at + 2:]])
+        return word
+
+    for _ in range(10):
+        site = sorted({"".join(rng.choices("abcde", k=rng.randint(3, 10))) for _ in range(150)})
+        words = sorted({typo(rng.choice(site)) for _ in range(600)} - set(site))
+        words = [word for word in words if len(word) >= 3]
+        expected = {word for word in words if search_semantic.allowed_typos(word)
+                    and not any(s.startswith(word) and len(s) - len(word) <= 2 for s in site)
+                    and any(search_semantic.would_correct(word, s) for s in site)}
+        assert search_semantic._near_in_spelling(words, site) == expected

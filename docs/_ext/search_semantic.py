@@ -16,8 +16,10 @@ The table is cached in the doctree folder, keyed by the site's words and the set
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -46,10 +48,15 @@ def english_frequency() -> dict[str, int]:
     return dict(SpellChecker(language="en").word_frequency.dictionary)
 
 
+@functools.cache
+def _ranked_english() -> tuple[str, ...]:
+    ranked = sorted(english_frequency().items(), key=lambda item: (-item[1], item[0]))
+    return tuple(word for word, _ in ranked if ENGLISH_WORD.fullmatch(word))
+
+
 def english_words(size: int) -> list[str]:
     """The `size` most frequent English words of three letters or more."""
-    ranked = sorted(english_frequency().items(), key=lambda item: (-item[1], item[0]))
-    return [word for word, _ in ranked if ENGLISH_WORD.fullmatch(word)][:size]
+    return list(_ranked_english()[:size])
 
 
 def _load_vectors():
@@ -60,14 +67,6 @@ def _load_vectors():
 
     # The weights and tokenizer ship inside the wheel: look there, and never download.
     return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
-
-
-def _deletes(word: str, depth: int) -> set[str]:
-    found, frontier = {word}, {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        found |= frontier
-    return found
 
 
 def allowed_typos(word: str) -> int:
@@ -101,20 +100,103 @@ def would_correct(word: str, candidate: str) -> bool:
     return edit_distance(word, candidate) <= limit
 
 
+def _letters(words: list[str], width: int, pad: int = 0):
+    """The words as rows of letter codes, padded to `width` with `pad`."""
+    import numpy as np
+
+    rows = np.full((len(words), width), pad, dtype=np.uint8)
+    for row, word in enumerate(words):
+        rows[row, :len(word)] = np.frombuffer(word.encode(), dtype=np.uint8)
+    return rows
+
+
+def _letter_counts(letters):
+    """Each row's count of each letter a-z (rows from `_letters`)."""
+    import numpy as np
+
+    return np.stack([(letters == code).sum(axis=1) for code in range(97, 123)], axis=1).astype(np.int16)
+
+
+def _within(a, b, a_lengths, b_lengths, i, j, limit: int):
+    """For pairs of rows of letter codes (`a` padded with 0, `b` with 1, so pads never match), whether
+    the rest of each pair from positions `i` and `j` is within `limit` edits of the engine's
+    `editDistance` (as `edit_distance`): past their shared beginning, the first letter that differs is
+    substituted, dropped, added or swapped with the next, and the rest is tried with one edit fewer."""
+    import numpy as np
+
+    rows = np.arange(len(a))[:, None]
+    steps = np.arange(a.shape[1] - 1)[None, :]
+    last = a.shape[1] - 1
+    same = a[rows, np.minimum(i[:, None] + steps, last)] == b[rows, np.minimum(j[:, None] + steps, last)]
+    shared = np.cumprod(same, axis=1).sum(axis=1)
+    i, j = i + shared, j + shared
+    a_rest, b_rest = a_lengths - i, b_lengths - j
+    ended = (a_rest == 0) | (b_rest == 0)
+    result = ended & (np.maximum(a_rest, b_rest) <= limit)
+    if limit == 0:
+        return result
+    rest = ~ended
+    for a_step, b_step in ((1, 1), (1, 0), (0, 1)):
+        result |= rest & _within(a, b, a_lengths, b_lengths, i + a_step, j + b_step, limit - 1)
+    swapped = rest & (a_rest >= 2) & (b_rest >= 2)
+    swapped &= (a[rows[:, 0], np.minimum(i, last)] == b[rows[:, 0], np.minimum(j + 1, last)])
+    swapped &= (a[rows[:, 0], np.minimum(i + 1, last)] == b[rows[:, 0], np.minimum(j, last)])
+    result |= swapped & _within(a, b, a_lengths, b_lengths, i + 2, j + 2, limit - 1)
+    return result
+
+
 def _near_in_spelling(words: list[str], site_words: list[str]) -> set[str]:
-    """The words the engine's typo correction would turn into a site word (found via shared deletions)."""
-    by_delete: dict[str, set[str]] = {}
-    for site_word in site_words:
-        for d in _deletes(site_word, 2):
-            by_delete.setdefault(d, set()).add(site_word)
-    near = set()
+    """The words the engine's typo correction would turn into a site word (as `would_correct`), for all
+    pairs at once with numpy: a site word beginning with the word's first letter (or its first two
+    swapped), of a near length, whose letter counts differ by no more than the typos allowed, is
+    compared in full (`_within`)."""
+    import numpy as np
+
+    ordered = sorted(site_words)
+
+    def typing(word: str) -> bool:  # a prefix of a site word at most two letters longer: still typed
+        at = bisect.bisect_right(ordered, word)
+        return any(len(site) - len(word) <= 2 for site in itertools.takewhile(
+            lambda site: site.startswith(word), ordered[at:at + 50]))
+
+    groups: dict[str, list[str]] = {}
     for word in words:
-        limit = allowed_typos(word)
-        if not limit or any(site.startswith(word) for site in by_delete.get(word, ())):
-            continue  # too short to correct, or still being typed (a prefix of a site word)
-        candidates = set().union(*(by_delete.get(d, set()) for d in _deletes(word, limit)))
-        if any(would_correct(word, candidate) for candidate in candidates):
-            near.add(word)
+        if allowed_typos(word) and not typing(word):
+            groups.setdefault(word[0], []).append(word)
+    width = max(map(len, [*words, *site_words]), default=0)
+    near: set[str] = set()
+    for letter, group in sorted(groups.items()):
+        # Site words that begin with the letter, or with it second (the first two letters swapped).
+        sites = [site for site in site_words if letter in site[:2]]
+        if not sites:
+            continue
+        site_left = _letters(sites, width + 3, pad=1)
+        site_counts, site_lengths = _letter_counts(site_left), np.array([len(site) for site in sites])
+        left = _letters(group, width + 3)
+        counts, lengths = _letter_counts(left), np.array([len(word) for word in group])
+        limits = np.array([allowed_typos(word) for word in group])
+        seconds, site_firsts = _letters([word[1] for word in group], 1), _letters([site[0] for site in sites], 1)
+        for start in range(0, len(group), 512):  # in chunks: the pairs' letter counts fit in memory
+            rows = slice(start, start + 512)
+            # An edit changes one letter's count, or two by one each way: at most (letters' counts'
+            # differences + lengths' difference) / 2 edits.
+            apart = np.abs(lengths[rows, None] - site_lengths[None, :])
+            bag = (np.abs(counts[rows, None, :] - site_counts[None, :, :]).sum(axis=2) + apart) // 2
+            limit = limits[rows, None]
+            close = (bag <= limit) & (apart <= limit)
+            close &= (site_firsts.T == ord(letter)) | (site_firsts.T == seconds[rows])
+            word_at, site_at = np.nonzero(close)
+            word_at += start
+            word_lengths, site_len = lengths[word_at], site_lengths[site_at]
+            start_at = np.zeros(len(word_at), dtype=np.int64)
+            found = np.zeros(len(word_at), dtype=bool)
+            for limit in (1, 2):  # the pairs whose word allows this many typos
+                picked = limits[word_at] == limit
+                found[picked] = _within(left[word_at[picked]], site_left[site_at[picked]], word_lengths[picked],
+                                        site_len[picked], start_at[picked], start_at[picked], limit)
+            for w, t in zip(word_at[found], site_at[found], strict=True):
+                if len(group[w]) != 4 or sorted(group[w]) == sorted(sites[t]):  # short words: swaps only
+                    near.add(group[w])
     return near
 
 
@@ -133,16 +215,20 @@ def build_table(site_words: list[str], settings: dict, stop_words: set[str] = fr
     vocabulary = sorted(set(site_words) | common)
     model = _load_vectors()
     targets = model.embed(site_words, norm=True)
-    keep = min(settings["neighbours"] + 1, len(site_words) - 1)  # one more: a site word's nearest is itself
-    rows = {}
+    site_number = {word: t for t, word in enumerate(site_words)}
+    rows: dict[str, list[tuple[float, int]]] = {}
     for start in range(0, len(vocabulary), CHUNK):  # in chunks: a large site must not fill the memory
         words = vocabulary[start:start + CHUNK]
         similarity = model.embed(words, norm=True) @ targets.T
-        best = np.argpartition(-similarity, keep, axis=1)[:, :keep]
         for row, word in enumerate(words):
-            pairs = sorted(((float(similarity[row, t]), int(t)) for t in best[row] if site_words[t] != word),
-                           reverse=True)[:settings["neighbours"]]
-            rows[word] = [(s, t) for s, t in pairs if s >= settings["threshold"]]
+            rows[word] = []
+            if word in site_number:
+                similarity[row, site_number[word]] = -1  # a site word is not its own neighbour
+        # Few pairs reach the threshold: only those are sorted (by similarity, then site word number).
+        for row, t in zip(*np.nonzero(similarity >= np.float64(settings["threshold"])), strict=True):
+            rows[words[row]].append((float(similarity[row, t]), int(t)))
+    for word, pairs in rows.items():
+        rows[word] = sorted(pairs, reverse=True)[:settings["neighbours"]]
     # Other English words (rarer ones too) close in spelling to a site word get an empty row: they are
     # real words, which the search must not "correct" (shingles is not single).
     spelling = {word for word in english_words(settings["known_words"]) if word not in stop_words}
