@@ -38,10 +38,12 @@ class DoctreeRead:
 class PageContext:
     """html-page-context: first what adds to a page, then what reads or trims what was added."""
 
+    SPARE_FURO_TREE = 300  # Furo's call for the whole tree (500) gets none: sidebar_tree writes it; before
+    # sphinx-notfound-page (400) gives the 404 page its own toctree, which sidebar_tree then leaves to Furo
     ADD_ASSETS = 400  # a page's own CSS and JS (app.add_css_file / add_js_file fill the builder's lists)
     DESCRIPTION = 450  # before sphinxext-opengraph (500), which keeps a description already there
     # DEFAULT: Furo fingerprints its assets and builds the sidebar tree; sphinxext-opengraph
-    SIDEBAR_TREE = 600  # after Furo's tree (500), which it replaces
+    SIDEBAR_TREE = 600  # after Furo's handler (500), whose tree it sets
     RESOURCE_FINGERPRINTS = 600  # after Sphinx points favicon_url and logo_url at _static/ (500)
     DROP_UNUSED_ASSETS = 700  # after every handler that adds assets: it replaces the page's lists
 
