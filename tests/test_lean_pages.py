@@ -15,6 +15,7 @@ import furo
 import pytest
 import sphinx_design.extension
 
+import prune_theme_css
 import strip_markup
 from tools.shared import DOCS
 
@@ -85,6 +86,26 @@ def test_design_css_keeps_only_the_components_used(build_tiny):
 def test_pruning_can_be_turned_off(build_tiny):
     css = (build_tiny(prune_theme_css=False) / "_static" / "styles" / "furo.css").read_text()
     assert ".sig-name" in css and "--color-api-name" in css
+
+
+def test_a_property_set_once_on_body_is_written_where_it_is_used():
+    """Furo's aliases (`--link: var(--brand)`) are written out at their uses, but only where that gives
+    the same value: not a property set on another element too, not one our CSS or a script reads,
+    not at a use on html (outside body, where it was never set)."""
+    theme = ("body{--brand:#00f;--link:var(--brand);--gap:1rem;--local:var(--inner);--ours:red;--top:2px}"
+             "@media not print{body[data-theme=dark]{--brand:#0ff}}.sidebar{--inner:3px}"
+             "a{color:var(--link);margin:var(--gap) calc(var(--gap)*2)}p{padding:var(--local)}"
+             "h1{color:var(--ours)}html{margin:var(--top)}h2{margin:var(--top)}")
+    usage = prune_theme_css.SiteUsage(classes={"sidebar"}, elements={"html", "body", "a", "p", "h1", "h2"},
+                                      page_text=[".own{color:var(--ours)}"])
+    sheets = [prune_theme_css.parse(theme, usage)]
+    prune_theme_css.inline_body_constants(sheets, usage, [".own{color:var(--ours)}"])
+    css = "".join(rule.serialize() for rule in sheets[0])
+    assert "a{color:var(--brand);margin:1rem calc(1rem*2)}" in css  # the dark variant still applies
+    assert "--link" not in css and "--gap" not in css
+    assert "p{padding:var(--local)}" in css, "--inner is set on .sidebar: there --local's value would differ"
+    assert "h1{color:var(--ours)}" in css and "--ours:red" in css, "our own CSS reads it"
+    assert "--top:2px" in css and "html{margin:var(--top)}" in css
 
 
 def test_own_assets_are_minified_vendor_files_are_not(build_tiny):

@@ -8,7 +8,12 @@ this site uses few of them. At build-finished, in each stylesheet of THEME_CSS:
   last selector. What sits inside :not(), :is(), :where() and :has() does not count as needed;
 - a custom property (`--name: ...`) goes when no stylesheet, page or script refers to it, repeated
   until nothing more goes (one unused property can be the only user of another);
-- a @keyframes block goes when no remaining rule or script names it.
+- a @keyframes block goes when no remaining rule or script names it;
+- a custom property the theme declares once, on `body`, that nothing outside the theme's sheets
+  reads or sets, is written out where it is used, when that is shorter (Furo names each colour and
+  size two or three times over: `--color-sidebar-link-text: var(--color-foreground-secondary)`).
+  Its value may only refer to properties set on `body` alone (the theme's dark variants, our
+  colours in conf.py), so that it resolves to the same value at every use.
 
 Set `prune_theme_css = False` (e.g. `-D prune_theme_css=0`) to ship the stylesheets whole; the
 tests build both ways and compare the computed styles.
@@ -32,6 +37,9 @@ HTML_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
 VAR_REFERENCE = re.compile(r"var\(\s*(--[\w-]+)")
 SCRIPT_WORD = re.compile(r"-*[_a-zA-Z][\w-]*")
 CONDITIONAL_AT_RULES = ("media", "supports")
+BODY_ONLY = re.compile(r"body(?:\[[^\]]*\]|:not\(\[[^\]]*\]\))*")  # body, body[data-theme=dark], ...
+STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+STYLE_ATTRIBUTE_PROPERTY = re.compile(r'style="[^"]*?(--[\w-]+)\s*:')
 
 
 @dataclass
@@ -166,6 +174,84 @@ def drop_unreferenced_properties(sheets: list[list[Rule]], usage: SiteUsage) -> 
             return
 
 
+def declared_properties(css: str, where: dict[str, list[str]]) -> None:
+    """Each custom property's declaring selectors in a stylesheet, into `where`."""
+    for node in tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True):
+        if node.type == "qualified-rule":
+            selectors = [part.strip() for part in tinycss2.serialize(node.prelude).split(",")]
+            for declaration in tinycss2.parse_declaration_list(node.content, skip_whitespace=True,
+                                                               skip_comments=True):
+                if declaration.type == "declaration" and declaration.name.startswith("--"):
+                    where.setdefault(declaration.name, []).extend(selectors)
+        elif node.type == "at-rule" and node.content and node.lower_at_keyword in CONDITIONAL_AT_RULES:
+            declared_properties(tinycss2.serialize(node.content), where)
+
+
+def substitute(tokens: list, name: str, value: list) -> tuple[list, int]:
+    """`tokens` with each var(name) (without a fallback) replaced by `value`, and how many were."""
+    result, count = [], 0
+    for token in tokens:
+        if token.type == "function" and token.lower_name == "var":
+            arguments = [a for a in token.arguments if a.type not in ("whitespace", "comment")]
+            if len(arguments) == 1 and arguments[0].type == "ident" and arguments[0].value == name:
+                result.extend(value)
+                count += 1
+                continue
+        if token.type == "function":
+            token.arguments, inner = substitute(token.arguments, name, value)
+            count += inner
+        elif token.type in ("() block", "[] block", "{} block"):
+            token.content, inner = substitute(token.content, name, value)
+            count += inner
+        result.append(token)
+    return result, count
+
+
+def inline_body_constants(sheets: list[list[Rule]], usage: SiteUsage, outside_css: list[str]) -> None:
+    outside = set(VAR_REFERENCE.findall("".join(usage.page_text))) | usage.script_words
+    where: dict[str, list[str]] = {}
+    for sheet in sheets:
+        declared_properties("".join(rule.serialize() for rule in sheet), where)
+    candidates = [(rule, d) for sheet in sheets for rule in sheet if rule.declarations is not None
+                  and rule.prelude == "body" for d in rule.declarations
+                  if d.name.startswith("--") and len(where.get(d.name, ())) == 1 and not d.important]
+    for css in outside_css:
+        declared_properties(css, where)
+    for text in usage.page_text:
+        for name in STYLE_ATTRIBUTE_PROPERTY.findall(text):
+            where.setdefault(name, []).append("[style]")
+
+    def body_only(name: str) -> bool:
+        return all(BODY_ONLY.fullmatch(selector) for selector in where.get(name, ()))
+
+    users = [rule for sheet in sheets for rule in style_rules(sheet)]
+    for home, declaration in candidates:
+        name, value = declaration.name, strip_whitespace(declaration.value)
+        refs = set(VAR_REFERENCE.findall(tinycss2.serialize(value)))
+        if name in outside or len(where[name]) != 1 or name in refs or not all(body_only(r) for r in refs):
+            continue
+        text = {id(rule): ";".join(d.serialize() for d in rule.declarations) for rule in users}
+        if any(f"var({name})" in text[id(rule)] for rule in users if re.search(r"html|:root", rule.prelude)):
+            continue  # html is outside body: there the property was never set
+        uses = sum(text[id(rule)].count(f"var({name})") for rule in users)
+        written = len(tinycss2.serialize(value))
+        if not uses or uses * written > len(declaration.serialize()) + 1 + uses * len(f"var({name})"):
+            continue
+        for rule in users:
+            for other in rule.declarations:
+                other.value, _ = substitute(other.value, name, value)
+        home.declarations = [d for d in home.declarations if d is not declaration]
+
+
+def strip_whitespace(tokens: list) -> list:
+    tokens = list(tokens)
+    while tokens and tokens[0].type == "whitespace":
+        tokens.pop(0)
+    while tokens and tokens[-1].type == "whitespace":
+        tokens.pop()
+    return tokens
+
+
 def drop_unused_keyframes(sheets: list[list[Rule]], usage: SiteUsage) -> None:
     names_in_use = set(usage.script_words)
     for rule in (r for sheet in sheets for r in style_rules(sheet)):
@@ -189,11 +275,14 @@ def prune_theme_css(app: Sphinx, exception: Exception | None) -> None:
     static = Path(app.outdir, "_static")
     paths = [static / name for name in THEME_CSS if (static / name).exists()]
     usage = SiteUsage.of(Path(app.outdir))
+    outside_css = sorted({block for text in usage.page_text for block in STYLE_BLOCK.findall(text)})
     for other in static.rglob("*.css"):  # our own stylesheets use the theme's properties
         if other not in paths:
-            usage.page_text.append(other.read_text(encoding="utf-8"))
+            outside_css.append(other.read_text(encoding="utf-8"))
+            usage.page_text.append(outside_css[-1])
     sheets = [parse(path.read_text(encoding="utf-8"), usage) for path in paths]
     drop_unreferenced_properties(sheets, usage)
+    inline_body_constants(sheets, usage, outside_css)
     drop_unused_keyframes(sheets, usage)
     for path, sheet in zip(paths, sheets, strict=True):
         path.write_text("".join(rule.serialize() for rule in sheet), encoding="utf-8")
