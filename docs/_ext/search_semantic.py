@@ -11,7 +11,8 @@ English words with no near site word
 but close in spelling to one are written with no neighbours, so that the search knows they are real
 words and never "corrects" them into another word (concussion is not conclusion).
 
-The table is cached in the doctree folder, keyed by the site's words and the settings.
+The table is built in a process of its own while Sphinx writes the pages (`PendingTable`), and cached
+in the doctree folder, keyed by the site's words and the settings.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import functools
 import hashlib
 import itertools
 import json
+import multiprocessing
 import os
 import re
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 SEMANTIC_DIR = "section-search-semantic"  # one file per first letter: the page loads those a query needs
@@ -282,16 +285,35 @@ def shards(table: dict) -> dict[str, dict]:
                   "real": " ".join(p["real"])} for key, p in sorted(parts.items())}
 
 
-def table_for(site_words: list[str], settings: dict, stop_words: set[str], cache_dir: Path) -> dict:
-    """The table, from the cache when the site's words and the settings have not changed."""
-    key = json.dumps([TABLE_VERSION, sorted(set(site_words)), settings, sorted(stop_words)])
-    key = hashlib.sha256(key.encode()).hexdigest()[:16]
-    cache = Path(cache_dir, f"search-semantic-{key}.json")
-    if cache.is_file():
-        return json.loads(cache.read_text(encoding="utf-8"))
-    table = build_table(site_words, settings, stop_words)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    for old in cache.parent.glob("search-semantic-*.json"):
-        old.unlink()
-    cache.write_text(json.dumps(table, separators=(",", ":")), encoding="utf-8")
-    return table
+class PendingTable:
+    """The table for a site's words: from the cache when the words and the settings have not changed,
+    else built in a process of its own, started as soon as the pages are read, so that it is built
+    while Sphinx writes the pages (a second core does it). `result()` waits for it.
+
+    The process is a fresh interpreter (spawn), not a fork: Sphinx's process holds threads and state
+    that a fork would copy, and it never loads the word vectors itself."""
+
+    def __init__(self, site_words: list[str], settings: dict, stop_words: set[str], cache_dir: Path) -> None:
+        key = json.dumps([TABLE_VERSION, sorted(set(site_words)), settings, sorted(stop_words)])
+        self.cache = Path(cache_dir, f"search-semantic-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json")
+        self.table = json.loads(self.cache.read_text(encoding="utf-8")) if self.cache.is_file() else None
+        self._executor = self._future = None
+        if self.table is None:
+            self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._future = self._executor.submit(build_table, site_words, settings, set(stop_words))
+
+    def result(self) -> dict:
+        if self.table is None:
+            try:
+                self.table = self._future.result()
+            finally:
+                self._executor.shutdown()
+            self.cache.parent.mkdir(parents=True, exist_ok=True)
+            for old in self.cache.parent.glob("search-semantic-*.json"):
+                old.unlink()
+            self.cache.write_text(json.dumps(self.table, separators=(",", ":")), encoding="utf-8")
+        return self.table
+
+    def cancel(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)

@@ -417,13 +417,28 @@ def write_script(path: Path, name: str, data, key: str | None = None) -> None:
     path.write_text(f"{target}={payload};\n", encoding="utf-8")
 
 
-def write_index(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html" or not app.config.section_search_enabled:
+_building: dict[int, tuple[dict, search_semantic.PendingTable]] = {}  # id(app) -> index, its semantic table
+
+
+def start_index(app: Sphinx, env) -> None:
+    """Once every page is read: the index, and its semantic table started (built while pages are written)."""
+    if app.builder.format != "html" or not app.config.section_search_enabled:
         return
     index = build_index(app, ranking_config())
     stop = set(index["config"]["query"]["stop_words"].split())
-    table = search_semantic.table_for(site_words(index), index["config"]["semantic"], stop, Path(app.doctreedir))
-    write_split_index(Path(app.outdir), index, search_semantic.shards(table))
+    table = search_semantic.PendingTable(site_words(index), index["config"]["semantic"], stop, Path(app.doctreedir))
+    _building[id(app)] = (index, table)
+
+
+def write_index(app: Sphinx, exception: Exception | None) -> None:
+    building = _building.pop(id(app), None)
+    if building is None:
+        return
+    index, table = building
+    if exception is not None:
+        table.cancel()
+        return
+    write_split_index(Path(app.outdir), index, search_semantic.shards(table.result()))
 
 
 def add_template_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -460,5 +475,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", merge_info)
     app.connect("doctree-read", collect_sections, priority=DoctreeRead.SEARCH_SECTIONS)
     app.connect("html-page-context", add_template_context, priority=PageContext.ADD_ASSETS)
+    app.connect("env-updated", start_index)
     app.connect("build-finished", write_index)
     return {"version": "1.0", "env_version": 8, "parallel_read_safe": True, "parallel_write_safe": True}
