@@ -68,7 +68,7 @@ BUDGET_GZIP = 150_000  # the search page's whole download
 TYPING_DELAY_MS = 40   # a fast typist; each keystroke then gets its own search
 # The settings cross-validation tunes (dotted names of docs/_ext/search-ranking.toml), and their values.
 GRID = {
-    "fields.heading.weight": [2.0, 4.0, 6.0],
+    "fields.heading.weight": [4.0, 6.0, 8.0],
     "bm25.k1": [0.8, 1.2, 1.8],
     "query.section_decay": [0.3, 0.5, 0.7],
     "semantic.weight": [0.3, 0.5, 0.7],
