@@ -198,14 +198,38 @@ def site_url(site, serve) -> str:
     return serve(site.out)
 
 
+# Playwright's own console warning when service_workers="block" refuses the page's registration.
+WORKER_BLOCKED = "Service Worker registration blocked by Playwright"
+
+
+class WorkerlessBrowser:
+    """The session's Chromium, whose new contexts and pages block service workers unless a test asks
+    for them (`service_workers="allow"`): the offline worker's install fetches and saves the search
+    index's parts and the core pages, in every fresh context, and only the tests of the worker need it.
+    Playwright then logs WORKER_BLOCKED in the console, which the site's script does not see."""
+
+    def __init__(self, chromium):
+        self.chromium = chromium
+
+    def new_context(self, **options):
+        return self.chromium.new_context(**{"service_workers": "block", **options})
+
+    def new_page(self, **options):
+        return self.chromium.new_page(**{"service_workers": "block", **options})
+
+    def __getattr__(self, name: str):
+        return getattr(self.chromium, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright (Playwright cannot download browsers here)."""
+    """Debian's Chromium driven by Playwright (Playwright cannot download browsers here), started once
+    per worker; each test opens its own context, with service workers blocked (WorkerlessBrowser)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = launch(playwright)
-        yield chromium
+        yield WorkerlessBrowser(chromium)
         chromium.close()
 
 
@@ -240,10 +264,6 @@ def visit_params(pages: list[str] = VISITED_PAGES) -> list:
             for theme in THEMES for path in pages]
 
 
-# Playwright's own console warning when service_workers="block" refuses the page's registration.
-WORKER_BLOCKED = "Service Worker registration blocked by Playwright"
-
-
 @dataclass
 class Visit:
     requests: list[str]  # every URL the page asked for, from loading until the network went quiet
@@ -257,9 +277,9 @@ def page_visits(browser, site_url):
     viewport and colour scheme, under the site's own Content-Security-Policy; axe-core runs on it and
     the network is allowed to go quiet, and what it asked for and logged is kept for every reader.
 
-    Service workers are blocked here: the offline worker's install saves the search index's parts
-    and the core pages, and nearly doubled the CPU time of these visits in every fresh context. The worker
-    itself is tested by test_offline.py and test_privacy.py's search test."""
+    Service workers are blocked here, as in every context of `browser`: the offline worker's install
+    nearly doubled the CPU time of these visits. The worker itself is tested by test_offline.py and
+    test_privacy.py's search test."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe, visits = Axe(), {}
@@ -267,7 +287,7 @@ def page_visits(browser, site_url):
     def visit(theme: str, path: str) -> Visit:
         if (theme, path) not in visits:
             width, scheme = theme.split("-")
-            context = browser.new_context(viewport=VIEWPORTS[width], color_scheme=scheme, service_workers="block")
+            context = browser.new_context(viewport=VIEWPORTS[width], color_scheme=scheme)
             tab = context.new_page()
             record = Visit([], [], [])
             tab.on("request", lambda request: record.requests.append(request.url))

@@ -13,7 +13,7 @@ import pypdf
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
-from conftest import AXE_OPTIONS
+from conftest import AXE_OPTIONS, WORKER_BLOCKED
 from playwright.sync_api import expect
 from test_accessibility import describe
 
@@ -91,7 +91,8 @@ def guide(browser, site_url):
     tab = context.new_page()
     tab.requests, tab.problems = [], []
     tab.on("request", lambda request: tab.requests.append(request.url))
-    tab.on("console", lambda message: message.type in ("error", "warning") and tab.problems.append(message.text))
+    tab.on("console", lambda message: message.type in ("error", "warning")
+           and message.text != WORKER_BLOCKED and tab.problems.append(message.text))
     tab.on("pageerror", lambda error: tab.problems.append(str(error)))
     tab.goto(f"{site_url}/{PAGE}.html", wait_until="networkidle")
     yield tab

@@ -106,7 +106,7 @@ def test_offline_page_gives_the_clinic_phone_and_is_not_indexed(site):
 
 @pytest.fixture
 def reader(browser):
-    context = browser.new_context()
+    context = browser.new_context(service_workers="allow")  # the worker under test
     tab = context.new_page()
     tab.problems = []
     tab.on("pageerror", lambda error: tab.problems.append(str(error)))

@@ -9,8 +9,9 @@ from conftest import visit_params
 
 @pytest.fixture
 def watched_page(browser):
-    """A page that records every request and every console error or CSP violation."""
-    context = browser.new_context()
+    """A page that records every request and every console error or CSP violation, with the offline
+    worker running (it fetches the search index's parts too)."""
+    context = browser.new_context(service_workers="allow")
     tab = context.new_page()
     tab.requests, tab.problems = [], []
     tab.on("request", lambda request: tab.requests.append(request.url))
