@@ -67,20 +67,23 @@ def shared_runs(pages: dict[str, list[tuple[str, int]]], size: int) -> list[tupl
 
     Each run is reported once, on the later page by name, naming the first page that has it.
     """
-    def windows(words: list[tuple[str, int]]):
-        for start in range(len(words) - size + 1):
-            window = tuple(word for word, _ in words[start:start + size])
-            if not any(word.startswith("\0") for word in window):
-                yield start, window
+    def windows(words: list[tuple[str, int]]) -> list[tuple[int, tuple[str, ...]]]:
+        texts = [word for word, _ in words]
+        breaks = [0]  # breaks[i]: how many breaks come before word i
+        for word in texts:
+            breaks.append(breaks[-1] + word.startswith("\0"))
+        return [(start, tuple(texts[start:start + size])) for start in range(len(texts) - size + 1)
+                if breaks[start + size] == breaks[start]]
 
+    page_windows = {docname: windows(pages[docname]) for docname in sorted(pages)}
     first: dict[tuple[str, ...], tuple[str, int]] = {}
-    for docname in sorted(pages):
-        for start, window in windows(pages[docname]):
+    for docname, runs in page_windows.items():
+        for start, window in runs:
             first.setdefault(window, (docname, start))
     found = []
-    for docname in sorted(pages):
+    for docname, runs in page_windows.items():
         words, covered = pages[docname], -1
-        for start, window in windows(words):
+        for start, window in runs:
             other, other_start = first[window]
             if other == docname or start <= covered:
                 continue
