@@ -16,7 +16,7 @@ Furo's own tree.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.formatter import HTMLFormatter
@@ -67,6 +67,8 @@ class Navigation:
 
     parts: list[str | list[Entry]]
     root: str
+    # A link's address depends only on the folder of the page it is on (but a page's link to itself).
+    hrefs: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)  # folder: {(page, #id): href}
 
     @classmethod
     def of(cls, builder) -> Navigation | None:
@@ -135,6 +137,7 @@ class PageTree:
 
     def __init__(self, navigation: Navigation, builder, pagename: str) -> None:
         self.builder, self.pagename, self.navigation = builder, pagename, navigation
+        self.hrefs = navigation.hrefs.setdefault(builder.get_target_uri(pagename).rpartition("/")[0], {})
         self.collapse = pagename != navigation.root
         self.ancestors = set(TocTree(builder.env).get_toctree_ancestors(pagename)) if self.collapse else set()
         self.state: dict[int, tuple[bool, bool, bool]] = {}  # id(entry): its list shown, it current, its link
@@ -188,7 +191,13 @@ class PageTree:
     def href(self, entry: Entry) -> str:
         if entry.docname is None:
             return entry.href
-        return quoted(self.builder.get_relative_uri(self.pagename, entry.docname) + entry.anchor or "#")
+        key, own = (entry.docname, entry.anchor), entry.docname == self.pagename
+        if own or key not in self.hrefs:
+            href = quoted(self.builder.get_relative_uri(self.pagename, entry.docname) + entry.anchor or "#")
+            if own:
+                return href
+            self.hrefs[key] = href
+        return self.hrefs[key]
 
 
 NAVIGATIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # builder: its Navigation, or None
