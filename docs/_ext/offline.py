@@ -138,7 +138,9 @@ def page_list(app: Sphinx, pagename: str, templatename: str, context: dict, doct
     titles = {docname: title.astext() for docname, title in app.env.titles.items()} | {"search": "Search"}
     listing = [{"docname": docname, "title": titles[docname], "saved": docname in always}
                for docname in [*app.env.found_docs, "search"] if docname in titles]
-    context["offline_listing"] = sorted(listing, key=lambda page: (not page["saved"], page["title"].lower()))
+    # by name among equal titles: found_docs is a set, whose order changes from one build to the next
+    context["offline_listing"] = sorted(listing, key=lambda page: (not page["saved"], page["title"].lower(),
+                                                                   page["docname"]))
     app.add_js_file("offline.js", loading_method="defer")
 
 
