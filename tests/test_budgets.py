@@ -23,6 +23,24 @@ def test_page_over_budget_fails_the_build_on_every_run(small_project):
         assert "page_budgets" in project.warnings  # says where a heavier page gets its own budget
 
 
+def test_a_page_the_builder_adds_is_weighed_too(small_project):
+    """The search page (or any page not written from a document) is downloaded like any other."""
+    heavy_script = "var words = '" + "x" * (BUDGET_BYTES + 1000) + "';\n"
+    project = small_project({"index": "# Home\n"}, ["myst_parser", "page_budget"],
+                            files={"_static/heavy.js": heavy_script},
+                            html_static_path=["_static"], html_additional_pages={"extra": "page.html"},
+                            html_js_files=["heavy.js"])
+    project.build(clean=False, strict=True)
+    assert project.app.statuscode == 1
+    assert "extra.html: the page weighs" in project.warnings and "over its 100 KB budget" in project.warnings
+    assert "search.html: the page weighs" in project.warnings  # Sphinx's own search page loads the script too
+    project = small_project({"index": "# Home\n"}, ["myst_parser", "page_budget"],
+                            files={"_static/heavy.js": heavy_script}, html_static_path=["_static"],
+                            html_js_files=["heavy.js"], page_budgets={name: 4 * BUDGET_BYTES for name in
+                                                                      ("index", "search", "genindex")})
+    project.build(strict=True)
+
+
 def test_a_page_with_its_own_budget_passes(small_project):
     long_page = "# Long\n\n" + "\n\n".join(f"{n}. {PARAGRAPH}" for n in range(200))
     project = small_project({"index": "# Home\n\n```{toctree}\nlong\n```\n", "long": long_page},

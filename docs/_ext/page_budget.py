@@ -2,7 +2,9 @@
 
 At the end of the build, once the output is final (stripped, pruned, minified), every page of the
 project is weighed with tools/page_weight.py, the measure `make bench` reports: its HTML plus every
-file it loads. The budget is 100 KB, or the page's own entry in `page_budgets` in conf.py.
+file it loads. So is every other page the build writes (the search page, the offline page, the 404
+page): a reader downloads those too. The budget is 100 KB, or the page's own entry in `page_budgets`
+in conf.py (a document's name, or another page's path without `.html`: "search").
 """
 
 from __future__ import annotations
@@ -22,22 +24,26 @@ def check_weights(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html" or not app.config.page_budget_enabled:
         return
     out = Path(app.outdir)
-    for docname in sorted(app.env.all_docs):
-        page = out / app.builder.get_target_uri(docname)
+    documents = {docname: out / app.builder.get_target_uri(docname) for docname in sorted(app.env.all_docs)}
+    written = set(documents.values())
+    others = {page.relative_to(out).with_suffix("").as_posix(): page for page in sorted(out.rglob("*.html"))
+              if page not in written and not {"_static", "_sources"} & set(page.relative_to(out).parts)}
+    for name, page in [*documents.items(), *others.items()]:
         if not page.is_file():
             continue
         files = page_assets(out, page)
-        total, budget = weight(files), app.config.page_budgets.get(docname, BUDGET_BYTES)
+        total, budget = weight(files), app.config.page_budgets.get(name, BUDGET_BYTES)
         if total <= budget:
             continue
         heaviest = max(files[1:], key=lambda f: f.stat().st_size, default=page)
         logger.warning(
-            "the page weighs %.1f KB with the %d files it loads (its HTML %.1f KB; the largest file it loads, "
+            "%sthe page weighs %.1f KB with the %d files it loads (its HTML %.1f KB; the largest file it loads, "
             "%s, %.1f KB), over its %d KB budget; shorten or split the page, or load less on it "
             "(a page that must be heavier gets its own entry in `page_budgets` in conf.py)",
+            "" if name in documents else f"{page.relative_to(out).as_posix()}: ",
             total / 1000, len(files), page.stat().st_size / 1000, heaviest.relative_to(out).as_posix(),
             heaviest.stat().st_size / 1000, budget // 1000,
-            location=(docname, 1), type="page_budget",
+            location=(name, 1) if name in documents else None, type="page_budget",
         )
 
 
