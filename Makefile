@@ -56,9 +56,9 @@ lint: $(VENV)/.installed node_modules/.installed ## Lint Python (ruff, pyproject
 	$(BIN)/ruff check .
 	node_modules/.bin/eslint .
 
-# pytest-xdist: one worker per core; the site is still built once (tests/conftest.py), and the tests that
-# read one theme's page visits stay in one worker (loadgroup). TESTOPTS=-n0 runs in one process.
-TESTOPTS    ?= -n auto --dist loadgroup
+# pytest-xdist: one worker per core, each sent the next test as it finishes one; the site, make versions
+# and each page visit are still made once (`once` in tests/conftest.py). TESTOPTS=-n0 runs in one process.
+TESTOPTS    ?= -n auto
 
 test: lint $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(JAVA) $(NODE) ## Lint, then run the whole test suite (builds the site once)
 	$(BIN)/python -m pytest $(TESTOPTS)

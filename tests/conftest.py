@@ -9,7 +9,7 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from io import StringIO
 from pathlib import Path
 
@@ -66,9 +66,10 @@ def pytest_runtest_teardown(item) -> None:
 
 
 def built_once(tmp_path_factory, name: str, build) -> dict:
-    """Run `build(folder) -> {"returncode": ..., "output": ...}` once per test session, even across
-    pytest-xdist workers: the first worker to ask builds into the session's shared folder while the
-    others wait on a file lock, then all read the same record (so a failed build fails every worker)."""
+    """Run `build(folder) -> {"returncode": ..., "output": ...}` (any JSON record) once per test session,
+    even across pytest-xdist workers: the first worker to ask builds into the session's shared folder
+    while the others wait on a file lock, then all read the same record (so a failed build fails every
+    worker). Session fixtures that every worker would otherwise make for itself use it (`once`)."""
     shared_root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared_root = shared_root.parent  # the workers' basetemps sit in the session's own folder
@@ -77,6 +78,12 @@ def built_once(tmp_path_factory, name: str, build) -> dict:
         if not record.exists():
             record.write_text(json.dumps(build(folder)), encoding="utf-8")
     return {"folder": folder, **json.loads(record.read_text(encoding="utf-8"))}
+
+
+@pytest.fixture(scope="session")
+def once(tmp_path_factory):
+    """once(name, make) -> make(folder)'s JSON record plus "folder": made once per session (built_once)."""
+    return lambda name, make: built_once(tmp_path_factory, name, make)
 
 
 def checked(result: subprocess.CompletedProcess) -> dict:
@@ -200,6 +207,7 @@ def site_url(site, serve) -> str:
 
 # Playwright's own console warning when service_workers="block" refuses the page's registration.
 WORKER_BLOCKED = "Service Worker registration blocked by Playwright"
+OWN_SITE = "http://own-site.invalid"  # a shared visit record's name for the reading worker's `site_url`
 
 
 class WorkerlessBrowser:
@@ -258,10 +266,8 @@ AXE_OPTIONS = {
 
 
 def visit_params(pages: list[str] = VISITED_PAGES) -> list:
-    """(theme, path) for every visit, grouped by theme so that under pytest-xdist (`--dist loadgroup`)
-    every test that reads one theme's visits runs in the worker that made them."""
-    return [pytest.param(theme, path, id=f"{theme}-{path}", marks=pytest.mark.xdist_group(f"visits-{theme}"))
-            for theme in THEMES for path in pages]
+    """(theme, path) for every visit."""
+    return [pytest.param(theme, path, id=f"{theme}-{path}") for theme in THEMES for path in pages]
 
 
 @dataclass
@@ -272,10 +278,12 @@ class Visit:
 
 
 @pytest.fixture(scope="session")
-def page_visits(browser, site_url):
+def page_visits(browser, site_url, once):
     """page_visits(theme, path) -> Visit: the page opened once per session in a fresh context of that
     viewport and colour scheme, under the site's own Content-Security-Policy; axe-core runs on it and
-    the network is allowed to go quiet, and what it asked for and logged is kept for every reader.
+    the network is allowed to go quiet, and what it asked for and logged is kept for every reader, in
+    any worker (`once`: the record is shared through the session's folder; pytest-xdist 3.8's groups
+    do nothing under pytest 9.2, pytest-xdist issue 1386, so a worker cannot count on making it itself).
 
     Service workers are blocked here, as in every context of `browser`: the offline worker's install
     nearly doubled the CPU time of these visits. The worker itself is tested by test_offline.py and
@@ -284,21 +292,27 @@ def page_visits(browser, site_url):
 
     axe, visits = Axe(), {}
 
+    def make(theme: str, path: str) -> dict:
+        width, scheme = theme.split("-")
+        context = browser.new_context(viewport=VIEWPORTS[width], color_scheme=scheme)
+        tab = context.new_page()
+        record = Visit([], [], [])
+        tab.on("request", lambda request: record.requests.append(request.url))
+        tab.on("console", lambda message: message.type in ("error", "warning")
+               and message.text != WORKER_BLOCKED and record.problems.append(message.text))
+        tab.on("pageerror", lambda error: record.problems.append(str(error)))
+        tab.goto(f"{site_url}/{path}.html")
+        record.violations = axe.run(tab, options=AXE_OPTIONS).response["violations"]
+        tab.wait_for_load_state("networkidle")  # what the page fetches late is in the record too
+        context.close()
+        # Each worker serves the site on its own port: the record names it OWN_SITE, for any reader's.
+        return json.loads(json.dumps(asdict(record)).replace(site_url, OWN_SITE))
+
     def visit(theme: str, path: str) -> Visit:
         if (theme, path) not in visits:
-            width, scheme = theme.split("-")
-            context = browser.new_context(viewport=VIEWPORTS[width], color_scheme=scheme)
-            tab = context.new_page()
-            record = Visit([], [], [])
-            tab.on("request", lambda request: record.requests.append(request.url))
-            tab.on("console", lambda message: message.type in ("error", "warning")
-                   and message.text != WORKER_BLOCKED and record.problems.append(message.text))
-            tab.on("pageerror", lambda error: record.problems.append(str(error)))
-            tab.goto(f"{site_url}/{path}.html")
-            record.violations = axe.run(tab, options=AXE_OPTIONS).response["violations"]
-            tab.wait_for_load_state("networkidle")  # what the page fetches late is in the record too
-            context.close()
-            visits[theme, path] = record
+            shared = once(f"visit-{theme}-{path.replace('/', '--')}", lambda folder: make(theme, path))
+            shared = json.loads(json.dumps(shared, default=str).replace(OWN_SITE, site_url))
+            visits[theme, path] = Visit(shared["requests"], shared["problems"], shared["violations"])
         return visits[theme, path]
 
     return visit

@@ -18,13 +18,16 @@ CHROME = ["Skip to content", "Back to top", "Toggle", "On this page", "Search th
 
 
 @pytest.fixture(scope="session")
-def booklet(site, browser, tmp_path_factory) -> list[str]:
-    """The booklet of the test session's site: the text of each of its pages."""
-    pdf = make_booklet_with(browser, site.out, tmp_path_factory.mktemp("booklet"))
-    reader = pypdf.PdfReader(pdf)
-    for page in reader.pages:
-        assert (round(page.mediabox.width), round(page.mediabox.height)) == LETTER
-    return [re.sub(r"[ \t]+", " ", page.extract_text()) for page in reader.pages]
+def booklet(site, browser, once) -> list[str]:
+    """The booklet of the test session's site (printed once per session): the text of each of its pages."""
+    def make(folder) -> dict:
+        pages = pypdf.PdfReader(make_booklet_with(browser, site.out, folder)).pages
+        return {"sizes": [[round(page.mediabox.width), round(page.mediabox.height)] for page in pages],
+                "texts": [re.sub(r"[ \t]+", " ", page.extract_text()) for page in pages]}
+
+    printed = once("booklet", make)
+    assert all(tuple(size) == LETTER for size in printed["sizes"]), printed["sizes"]
+    return printed["texts"]
 
 
 def title(site, path: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -15,9 +16,11 @@ LETTER = (612, 792)  # points
 
 
 @pytest.fixture(scope="session")
-def handouts(site, browser, tmp_path_factory):
-    out = tmp_path_factory.mktemp("handouts")
-    return {pdf.stem: pdf for pdf in print_pdfs(browser, site.out, out, handout_pages())}
+def handouts(site, browser, once) -> dict[str, Path]:
+    """The handout PDFs of the test session's site (printed once per session), by name."""
+    printed = once("handouts", lambda folder: {pdf.stem: str(pdf) for pdf in
+                                               print_pdfs(browser, site.out, folder, handout_pages())})
+    return {name: Path(pdf) for name, pdf in printed.items() if name != "folder"}
 
 
 def test_the_key_pages_are_handouts():

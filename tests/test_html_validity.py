@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import checked
 
 # Errors we cannot fix ourselves: message pattern -> (component that causes it, why it stays).
 ALLOWED = {
@@ -38,18 +39,20 @@ def built_pages(out: Path) -> list[Path]:
                   if not any(part.startswith(("_", ".")) for part in page.relative_to(out).parts))
 
 
-@pytest.fixture(scope="module")
-def vnu_messages(site) -> list[dict]:
+@pytest.fixture(scope="session")
+def vnu_messages(site, once) -> list[dict]:
+    """The Nu HTML Checker's messages on every built page (run once per session)."""
     java = shutil.which("java")
     assert java, "Java is missing: `make test` installs Debian's default-jre-headless"
     pages = built_pages(site.out)
     assert len(pages) > 20, f"expected the whole site, found {len(pages)} pages in {site.out}"
-    result = subprocess.run([java, "-jar", str(vnu_jar()), "--errors-only", "--no-langdetect", "--format", "json",
-                             *map(str, pages)], capture_output=True, text=True, timeout=600, check=False)
+    result = once("vnu", lambda folder: checked(subprocess.run(
+        [java, "-jar", str(vnu_jar()), "--errors-only", "--no-langdetect", "--format", "json", *map(str, pages)],
+        capture_output=True, text=True, timeout=600, check=False)))
     # vnu exits 1 when it found errors; its report (on stderr) says which. Anything else is vnu failing.
-    assert result.returncode in (0, 1) and result.stderr.startswith("{"), \
-        f"vnu exited {result.returncode} without a report:\n{result.stdout}\n{result.stderr}"
-    return json.loads(result.stderr)["messages"]
+    assert result["returncode"] in (0, 1) and result["stderr"].startswith("{"), \
+        f"vnu exited {result['returncode']} without a report:\n{result['output']}"
+    return json.loads(result["stderr"])["messages"]
 
 
 def allowed_by(message: dict):

@@ -156,7 +156,7 @@ def page_test_time(root: Path) -> tuple[float, int, int]:
     TEST_SITE points tests/conftest.py at it. One theme of the four, so the 10x run stays minutes."""
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto",
-                             "--dist", "loadgroup", "-k", "desktop-light or valid_html",
+                             "-k", "desktop-light or valid_html",
                              "tests/test_accessibility.py::test_no_axe_violations",
                              "tests/test_privacy.py::test_page_makes_no_third_party_requests_or_errors",
                              "tests/test_html_validity.py"],
