@@ -7,8 +7,10 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tomllib
 from dataclasses import asdict, dataclass, field
 from io import StringIO
 from pathlib import Path
@@ -106,6 +108,56 @@ def site(tmp_path_factory) -> BuiltSite:
         pytest.fail(f"the site did not build (exit {built['returncode']}):\n{built['output']}")
     BUILT_SITES.append(BuiltSite(out=built["folder"], warnings=built["stderr"]))
     return BUILT_SITES[-1]
+
+
+# -- The site again, with records of docs/evidence.toml edited ----------------------------------
+
+# Tests that prove a record's edit reaches every page showing it share one build with every edit
+# here: each edits another record into other words, so no test sees another's edit as its own.
+EVIDENCE_EDITS = {
+    "headline added to other care": (lambda f: f.get("headline") and f["comparison"] == "added to other care",
+                                     "Zebra marker: this record was edited."),  # test_evidence.py
+    "jaw": (lambda f: f["condition"] == "jaw", "Pain changed in this test, and only here."),  # test_decide.py
+}
+
+
+@dataclass
+class EvidenceEdit:
+    record: dict  # as docs/evidence.toml has it
+    result: str  # what its `result` became
+
+
+@dataclass
+class EditedSite:
+    out: Path
+    edits: dict[str, EvidenceEdit]
+
+
+@pytest.fixture(scope="session")
+def edited_evidence_site(once) -> EditedSite:
+    """The real site built strictly, once per session, from a copy of docs/ with EVIDENCE_EDITS made."""
+    text = (shared.DOCS / "evidence.toml").read_text(encoding="utf-8")
+    findings = tomllib.loads(text)["finding"]
+    edits = {name: EvidenceEdit(next(f for f in findings if pick(f)), result)
+             for name, (pick, result) in EVIDENCE_EDITS.items()}
+    for name, edit in edits.items():
+        old = f'result = "{edit.record["result"]}"'
+        assert text.count(old) == 1, f"{name}: pick a record whose result is unique"
+        text = text.replace(old, f'result = "{edit.result}"')
+
+    def build(folder: Path) -> dict:
+        folder.mkdir()
+        shutil.copy2(shared.ROOT / "conf.py", folder / "conf.py")
+        shutil.copytree(shared.DOCS, folder / "docs", ignore=shutil.ignore_patterns("_build", "__pycache__"))
+        (folder / "docs" / "evidence.toml").write_text(text, encoding="utf-8")
+        return checked(subprocess.run(
+            shared.sphinx_command(folder / "html", "-q", "-d", str(folder / "doctrees"), srcdir=folder / "docs",
+                                  confdir=folder), capture_output=True, text=True, cwd=shared.ROOT, check=False))
+
+    built = once("edited-evidence", build)
+    if built["returncode"] != 0:
+        pytest.fail(f"the edited site did not build (exit {built['returncode']}):\n{built['output']}")
+    return EditedSite(built["folder"] / "html", edits)
 
 
 # -- The versioned site (make versions) ----------------------------------------------------------
