@@ -1,6 +1,6 @@
 """Benchmark the site: build times, test-suite time, page weight and Lighthouse scores.
 
-    python tools/bench.py [--runs 3] [--skip-tests] [--skip-lighthouse] [--jobs N] [--growth 10]
+    python tools/bench.py [--runs 3] [--skip-tests] [--skip-lighthouse] [--jobs N] [--growth 10] [--suite-only]
 
 Builds run in a temporary copy of conf.py and docs/ (others edit the real pages while this
 runs), each timed `--runs` times; the median is printed, as wall time and as CPU time (user +
@@ -244,6 +244,14 @@ def test_suite_time() -> tuple[float, float, int]:
 
 # -- Report -----------------------------------------------------------------------
 
+def report_suite() -> None:
+    print("Running the test suite ...", file=sys.stderr)
+    load = os.getloadavg()[0]
+    wall, cpu, code = test_suite_time()
+    print(f"\nTest suite (`make test`: lint, then pytest on every core; one run, load average {load:.1f} "
+          f"at the start, {os.getloadavg()[0]:.1f} at the end): {wall:.1f} s wall, {cpu:.1f} s CPU, exit code {code}")
+
+
 def report_growth(work: Path, args) -> None:
     work.mkdir()
     samples, roots, warnings, pages = growth_times(work, args.runs, args.jobs, args.growth)
@@ -283,7 +291,11 @@ def main() -> int:
     parser.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page (median reported)")
     parser.add_argument("--growth", type=int, default=10, metavar="FACTOR",
                         help="also time a synthetic site FACTOR times today's size (0: skip)")
+    parser.add_argument("--suite-only", action="store_true", help="time only the test suite (make test)")
     args = parser.parse_args()
+    if args.suite_only:
+        report_suite()
+        return 0
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
@@ -306,12 +318,7 @@ def main() -> int:
             report_growth(work / "growth", args)
 
         if not args.skip_tests:
-            print("Running the test suite ...", file=sys.stderr)
-            load = os.getloadavg()[0]
-            wall, cpu, code = test_suite_time()
-            print(f"\nTest suite (`make test`: lint, then pytest on every core; one run, load average {load:.1f} "
-                  f"at the start, {os.getloadavg()[0]:.1f} at the end): {wall:.1f} s wall, {cpu:.1f} s CPU, "
-                  f"exit code {code}")
+            report_suite()
 
         rows = weight_table(out)
         print(f"\n## Page weight (budget {BUDGET_BYTES // 1000} KB uncompressed; 1 KB = 1000 bytes)\n")
