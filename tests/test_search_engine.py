@@ -32,7 +32,7 @@ def test_a_one_page_site_builds_its_index_and_semantic_parts(small_project, tmp_
                             capture_output=True, text=True, cwd=ROOT, check=False,
                             env={**os.environ, "PYTHONPATH": str(ROOT / shared.EXTENSIONS)})
     assert result.returncode == 0 and not result.stderr, result.stderr
-    index = search_bench.read_global(out / "section-search-index.js")
+    index = search_bench.read_index(out)
     assert [section[2] for section in index["sections"]] == ["Pain"]
     parts = list((out / "section-search-semantic").glob("*.js"))
     assert parts, "a tiny site should still get the lay-word table"

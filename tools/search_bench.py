@@ -53,6 +53,7 @@ from section_search import (  # noqa: E402  (the indexer's own rules)
     INDEX_FILE,
     TERMS_DIR,
     TEXTS_DIR,
+    core_rows,
     site_words,
     write_split_index,
 )
@@ -318,7 +319,7 @@ def read_index(site: Path) -> dict:
     texts = read_parts(site / TEXTS_DIR)
     rows = [row for key in sorted(texts, key=int) for row in texts[key]]
     sections = []
-    for (page, anchor, heading, groups, _lengths), row in zip(core["sections"], rows, strict=True):
+    for (page, anchor, heading, groups, _lengths), row in zip(core_rows(core["sections"]), rows, strict=True):
         text, detail, *shared = [*row, "", ""][:2] + row[2:]
         sections.append([page, anchor, heading, text, detail, groups, *shared])
     index = {key: value for key, value in core.items() if key != "texts"}

@@ -8,6 +8,7 @@ and scored in the browser by ``_static/section-search-engine.js``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -330,9 +331,9 @@ def contraction_bases(config: dict) -> dict[str, str]:
 
 def split_index(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
     """The index as the search page loads it: the core (pages, synonyms, each section's page, anchor,
-    heading, synonym groups and field lengths), the postings of the words in parts by first letter
-    (by first two letters for a letter with many words)
-    (each word: section number steps and counts per field), and the section texts in parts of whole
+    heading, synonym groups and field lengths, in columns: `_columns`), the postings of the words in
+    parts by first letter (by first two letters for a letter with many words) (each word: section
+    number steps and counts per field), and the section texts in parts of whole
     pages."""
     config = index["config"]
     stop = set(config["query"]["stop_words"].split())
@@ -381,8 +382,27 @@ def split_index(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
             part["words"].append(word)
             part["postings"].append(flat)
     core = {key: value for key, value in index.items() if key != "sections"}
-    core |= {"sections": core_sections, "texts": starts, "terms": sorted(parts)}
+    core |= {"sections": _columns(core_sections), "texts": starts, "terms": sorted(parts)}
     return core, {key: {"words": " ".join(p["words"]), "postings": p["postings"]} for key, p in parts.items()}, texts
+
+
+def _columns(rows: list[list]) -> dict:
+    """The core's sections column by column, which gzip packs far better than row by row (a tenth of
+    the core on today's site, a quarter on a site ten times larger): page numbers as steps from the
+    section before, anchors and headings as lines of text (cleaned, so without line breaks)."""
+    pages = [row[0] for row in rows]
+    return {"pages": [page - before for page, before in zip(pages, [0, *pages], strict=False)],
+            "anchors": "\n".join(row[1] for row in rows), "headings": "\n".join(row[2] for row in rows),
+            "groups": [row[3] for row in rows], "lengths": [row[4] for row in rows]}
+
+
+def core_rows(columns: dict) -> list[list]:
+    """The core's sections as rows [page, anchor, heading, [synonym groups], [field lengths]], as the
+    engine reads them back (`sectionRows` in section-search-engine.js)."""
+    lines = (lambda text: text.split("\n")) if columns["groups"] else (lambda text: [])
+    return [list(row) for row in zip(itertools.accumulate(columns["pages"]), lines(columns["anchors"]),
+                                     lines(columns["headings"]), columns["groups"], columns["lengths"],
+                                     strict=True)]
 
 
 def _first(word: str) -> str:

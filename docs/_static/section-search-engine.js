@@ -122,16 +122,30 @@
 
   /* ---- The engine ----------------------------------------------------------------------- */
 
+  /* The core's sections, written in columns (docs/_ext/section_search.py, `_columns`: page steps,
+     anchors and headings as lines, synonym groups, field lengths), as rows. */
+  function sectionRows(columns) {
+    const lines = (text) => (columns.groups.length ? text.split("\n") : []);
+    const anchors = lines(columns.anchors);
+    const headings = lines(columns.headings);
+    let page = 0;
+    return columns.groups.map((groups, i) => {
+      page += columns.pages[i];
+      return [page, anchors[i], headings[i], groups, columns.lengths[i]];
+    });
+  }
+
   /* `index` (the core): {config, pages: [[url, title, weight, role]], synonyms: [[term, ...]],
-     sections: [[page, anchor, heading, [synonym groups], [words of the text, detail and shared
-     fields]]], texts: [first section of each part of the texts], terms: [the parts of the index]}.
+     sections (in columns, read by `sectionRows` into [page, anchor, heading, [synonym groups], [words
+     of the text, detail and shared fields]]), texts: [first section of each part of the texts],
+     terms: [the parts of the index]}.
      `semantic` (optional): {key: {words, sites, links, real}, ...}, parts of the table written by
      docs/_ext/search_semantic.py; the page adds the parts a query needs with `addSemantic`. */
   class Engine {
     constructor(index, semantic) {
       this.config = index.config;
       this.pages = index.pages;
-      this.sections = index.sections;
+      this.sections = sectionRows(index.sections);
       this.synonyms = index.synonyms;
       this.stopWords = new Set(this.config.query.stop_words.trim().split(/\s+/));
       this.contractions = new Map(this.config.query.contractions.trim().split(/\s+/).map((entry) => {
