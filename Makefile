@@ -63,7 +63,7 @@ TESTOPTS    ?= -n auto
 test: lint $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(JAVA) $(NODE) ## Lint, then run the whole test suite (builds the site once)
 	$(BIN)/python -m pytest $(TESTOPTS)
 
-test-fast: $(VENV)/.installed-test $(JAVA) $(NODE) ## Every test that does not launch Chromium (under a minute)
+test-fast: $(VENV)/.installed-test $(JAVA) $(NODE) ## Every test that does not launch Chromium
 	$(BIN)/python -m pytest $(TESTOPTS) -m "not browser"
 
 handouts: $(VENV)/.installed-test $(CHROMIUM) html ## Print the handout pages to PDF in _build/handouts, then list them in the site

@@ -25,8 +25,8 @@ const CONFIG = rankingConfig();
 function split(index) {
   const out = require("node:child_process").execFileSync(
     process.env.PYTHON || "python3",
-    ["-c", "import json, sys; sys.path.insert(0, sys.argv[1]); from section_search import split_index; "
-      + "print(json.dumps(split_index(json.load(sys.stdin))))", path.join(ROOT, "docs", "_ext")],
+    ["-c", "import json, sys; from tools.shared import use_local_extensions; use_local_extensions(); "
+      + "from section_search import split_index; print(json.dumps(split_index(json.load(sys.stdin))))"],
     { encoding: "utf8", input: JSON.stringify(index) });
   return JSON.parse(out);
 }
