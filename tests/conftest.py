@@ -362,9 +362,9 @@ def page_visits(browser, site_url, once):
 
     def visit(theme: str, path: str) -> Visit:
         if (theme, path) not in visits:
-            shared = once(f"visit-{theme}-{path.replace('/', '--')}", lambda folder: make(theme, path))
-            shared = json.loads(json.dumps(shared, default=str).replace(OWN_SITE, site_url))
-            visits[theme, path] = Visit(shared["requests"], shared["problems"], shared["violations"])
+            made = once(f"visit-{theme}-{path.replace('/', '--')}", lambda folder: make(theme, path))
+            made = json.loads(json.dumps(made, default=str).replace(OWN_SITE, site_url))
+            visits[theme, path] = Visit(made["requests"], made["problems"], made["violations"])
         return visits[theme, path]
 
     return visit
