@@ -188,16 +188,16 @@ def visit_choice(self, node: choice_node) -> None:
     # The label wraps its control, so it needs no id and `for` (a page has dozens: bytes count).
     # Words in markup (emphasis, say) go in one <span>, so the flex label keeps them as one item beside the box.
     self.body.append(f'<label><input type="{node["type"]}" name="{self.attval(node["name"])}" '
-                     f'value="{self.attval(node["value"])}"> ' + ("<span>" if plain_words(node) is None else ""))
+                     f'value="{self.attval(node["value"])}"> ' + ("" if only_words(node) else "<span>"))
 
 
 def depart_choice(self, node: choice_node) -> None:
-    self.body.append(("</span>" if plain_words(node) is None else "") + "</label>\n")
+    self.body.append(("" if only_words(node) else "</span>") + "</label>\n")
 
 
-def plain_words(node: choice_node) -> str | None:
-    """The label's text when it is only words, no markup (then it needs no wrapper)."""
-    return node.astext() if all(isinstance(child, nodes.Text) for child in node.children) else None
+def only_words(node: choice_node) -> bool:
+    """Whether the label is only words, no markup (then it needs no wrapper)."""
+    return all(isinstance(child, nodes.Text) for child in node.children)
 
 
 def visit_textbox(self, node: textbox_node) -> None:
