@@ -80,6 +80,7 @@ extensions = [
     "stale_output",  # a deleted page's HTML goes with it
     "complete_sitemap",  # sitemap.xml lists every page, not only those written in this run
     "stable_config",  # no "configuration has changed" on a no-change rebuild
+    "code_changes",  # an edit to docs/_ext or tools/ re-reads every page, as a changed setting does
     "glossary_checks",  # a term defined twice, a definition not indented: at their lines
     "page_budget",  # a page that loads more than its budget (100 KB) fails, named
     "fence_structure",  # a box that swallowed a heading or another box (a ::: left open)

@@ -5,6 +5,7 @@ Tiny projects are built in-process, several times in a row, as a maintainer woul
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,7 @@ def test_stub_over_a_live_page_is_never_written(project):
 def test_no_change_rebuild_reports_no_configuration_change_and_writes_no_page(project):
     # The site's theme, sphinx-design and a handout list whose PDF is not made yet: each made every
     # rebuild say "The configuration has changed" or re-read a page.
-    extensions = ["stable_config", "myst_parser", "sphinx_design", "handouts"]
+    extensions = ["stable_config", "code_changes", "myst_parser", "sphinx_design", "handouts"]
     project = project({"index": "# Home\n\n```{toctree}\na\n```\n\n```{handout-list}\n```\n", "a": "# A\n"},
                       extensions=extensions, html_theme="furo", html_css_files=["x.css"], handouts=["a"])
     project.build()
@@ -137,3 +138,26 @@ def test_no_change_rebuild_reports_no_configuration_change_and_writes_no_page(pr
     assert "configuration has changed" not in status
     assert "0 added, 0 changed, 0 removed" in status
     assert "writing output... [" not in status
+
+
+GREETING = """from docutils import nodes
+
+
+def setup(app):
+    app.add_role("greeting", lambda name, rawtext, text, lineno, inliner, options=None, content=None:
+                 ([nodes.Text({words!r})], []))
+"""
+
+
+@pytest.mark.parametrize("watched", [True, False], ids=["code_changes", "without it"])
+def test_an_edited_extension_rewrites_the_pages_it_wrote(project, monkeypatch, watched):
+    # A page untouched since the last build was left as the old extension code wrote it.
+    extensions = ["myst_parser", "greeting"] + (["code_changes"] if watched else [])
+    project = project({"index": "# Home\n\n{greeting}`x`\n"}, extensions=extensions)
+    monkeypatch.syspath_prepend(str(project.src))  # the project's own extension, as conf.py's folder would be
+    for words in ("Hello", "Hello again"):
+        project.write({}, files={"greeting.py": GREETING.format(words=words)})
+        monkeypatch.delitem(sys.modules, "greeting", raising=False)  # each make html is a new process
+        assert project.build()[0] == 0
+    page = (project.out / "index.html").read_text(encoding="utf-8")
+    assert ("Hello again" in page) is watched

@@ -24,6 +24,7 @@ class ConfigInited:
     CLINIC = 400  # the clinic's details as MyST substitutions, before MyST reads its settings
     VERSION = DEFAULT  # which version this build is (docs/versions.toml or -D versions_build), after CHECK_INPUT
     SETTLE = 900  # after Sphinx normalises html_css_files (800): no "configuration changed" rebuild
+    CODE_DIGEST = 950  # last: the other handlers may import more of our modules, whose code it hashes
 
 
 class BuilderInited:
