@@ -331,7 +331,8 @@ def contraction_bases(config: dict) -> dict[str, str]:
 
 def split_index(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
     """The index as the search page loads it: the core (pages, synonyms, each section's page, anchor,
-    heading, synonym groups and field lengths, in columns: `_columns`), the postings of the words in
+    heading, synonym groups and field lengths, in columns: `_columns`; how many sections name the
+    site's subject, `[query] topic`), the postings of the words in
     parts by first letter (by first two letters for a letter with many words) (each word: section
     number steps and counts per field), and the section texts in parts of whole
     pages."""
@@ -339,6 +340,8 @@ def split_index(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
     stop = set(config["query"]["stop_words"].split())
     contractions = contraction_bases(config)
     pages, synonyms = index["pages"], index["synonyms"]
+    topic = set(index_words(config["query"]["topic"], stop, contractions))
+    topic_sections = 0  # sections that use any name of the site's subject (the engine's topic IDF)
     postings: dict[str, dict[int, list[int]]] = {}
     core_sections, texts, starts, size = [], [], [], 0
     for number, section in enumerate(index["sections"]):
@@ -347,11 +350,14 @@ def split_index(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
         fields = [pages[page][1], heading if anchor else "", " ".join(" ".join(synonyms[g]) for g in groups),
                   text, detail, shared[0] if shared else ""]
         lengths = []
+        about_topic = False
         for field, field_text in enumerate(fields):
             words = index_words(field_text, stop, contractions)
             lengths.append(len(words))
+            about_topic = about_topic or not topic.isdisjoint(words)
             for word in words:
                 postings.setdefault(word, {}).setdefault(number, [0] * len(FIELDS))[field] += 1
+        topic_sections += about_topic
         # The engine counts the title, heading and glossary fields' words itself (they are in the core).
         own = lengths[3:]
         while own and not own[-1]:
@@ -382,7 +388,8 @@ def split_index(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
             part["words"].append(word)
             part["postings"].append(flat)
     core = {key: value for key, value in index.items() if key != "sections"}
-    core |= {"sections": _columns(core_sections), "texts": starts, "terms": sorted(parts)}
+    core |= {"sections": _columns(core_sections), "texts": starts, "terms": sorted(parts),
+             "topic_sections": topic_sections}
     return core, {key: {"words": " ".join(p["words"]), "postings": p["postings"]} for key, p in parts.items()}, texts
 
 

@@ -162,15 +162,21 @@
       this.headingStems = this.sections.map((section) => [
         ...new Set(this.tokenize(section[2]).map((w) => (stop.has(w) ? `~${w}` : stem(w)))),
       ]);
+      // The names of the site's subject ("dry needling", "IMS") are one concept, in every part of
+      // the site: each counts as rare as the sections that use any of them (the core counts them).
+      this.topicStems = new Set(stems(this.config.query.topic));
+      const isTopic = (words) => words.some((s) => this.topicStems.has(s));
       // How rare each stem is among the headings, for how alike a heading and the query are: known
       // from the core alone (a section's IDF is known only once its part of the index is loaded).
       const headingDocs = new Map();
       this.headingStems.forEach((stems) => stems.forEach((h) => headingDocs.set(h, (headingDocs.get(h) || 0) + 1)));
+      const topicHeadings = this.headingStems.filter(isTopic).length;
       const headings = this.sections.length;
       this.headingIdf = (h) => {
-        const df = headingDocs.get(h) || 0;
-        return Math.log(1 + (headings - df + 0.5) / (df + 0.5));
+        const df = Math.max(headingDocs.get(h) || 0, this.topicStems.has(h) ? topicHeadings : 0);
+        return idf(headings, df);
       };
+      this.topicIdf = idf(headings, index.topic_sections || 0);
       // Each section's words per field: the title, heading and glossary fields counted here, the
       // others given by the core. BM25F length normalisation: each field's average over the sections.
       const count = (text) => this.tokenize(text).filter((w) => !stop.has(w)).length;
@@ -235,7 +241,8 @@
           p.tf.push(this.termFrequency(id, docs.get(id)));
         });
         this.postings.set(s, p);
-        this.idf.set(s, Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5)));
+        const own = idf(n, p.docs.length);
+        this.idf.set(s, this.topicStems.has(s) ? Math.min(own, this.topicIdf) : own);
       });
       this.termParts.add(key);
       this.corrections.clear();  // a word now in the index is no longer corrected
@@ -619,6 +626,11 @@
         .join(" ");
       return (start > 0 ? "… " : "") + html + (end < tokens.length ? " …" : "");
     }
+  }
+
+  /* Inverse document frequency of a word in `df` of `n` documents (BM25's, never negative). */
+  function idf(n, df) {
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
   /* The part of the semantic table a word's row is in: its first letter (search_semantic.shard_key). */

@@ -89,6 +89,19 @@ test("IDF: a word in every section counts for less than the word that names the 
   assert.ok(e.idf.get(stem("pregnant")) > 3 * e.idf.get(stem("needling")));
 });
 
+test("the names of the site's subject are one concept: 'IMS' weighs as little as 'dry needling'", () => {
+  const sections = [...SECTIONS, [1, "b-ims", "What is IMS?", "IMS is a form of dry needling.", "", []],
+    [1, "b-sting", "Is it sore?", "It can be painful for a moment.", "", []]];
+  const e = engine(sections);
+  assert.ok(CONFIG.query.topic.split(" ").includes("IMS"), "[query] topic names the subject");
+  assert.equal(e.idf.get("ims"), e.idf.get(stem("needling")), "as rare as the sections naming any of them");
+  assert.equal(e.headingIdf("ims"), e.headingIdf(stem("needling")));
+  assert.equal(e.href(e.search("is IMS painful").results[0]), "b.html#b-sting");
+  const plain = engine(sections, { config: { ...CONFIG, query: { ...CONFIG.query, topic: "dry needling" } } });
+  assert.equal(plain.href(plain.search("is IMS painful").results[0]), "b.html#b-ims",
+    "a name left out of the topic is a rare word, which outweighs the one that names the question");
+});
+
 test("the rare word decides: the pregnancy section wins over pages full of 'dry needling'", () => {
   const e = engine(SECTIONS);
   const top = e.search("is dry needling safe during pregnancy").results[0];
