@@ -14,6 +14,7 @@ from pathlib import Path
 import furo
 import pytest
 import sphinx_design.extension
+from playwright.sync_api import expect
 
 import prune_theme_css
 import strip_markup
@@ -318,3 +319,43 @@ def test_pruned_site_ships_less_css(site, full_css_site):
         return sum(p.stat().st_size for p in (root / "_static").rglob("*.css"))
 
     assert size(site.out) < 0.75 * size(full_css_site), f"{size(site.out)} vs {size(full_css_site)} bytes"
+
+
+# -- Furo's behaviour from our smaller furo.js (docs/_static/scripts/furo.js) -----------------
+
+def test_the_theme_script_keeps_furos_behaviour(site, site_url, browser):
+    """Our furo.js replaces the theme's bundle: the theme button, the header's shadow, "Back to top"
+    and the contents list's current section behave as Furo's did."""
+    assert "Gumshoe" not in (site.out / "_static" / "scripts" / "furo.js").read_text(encoding="utf-8")
+    context = browser.new_context(viewport={"width": 390, "height": 700}, color_scheme="light")
+    tab = context.new_page()
+    tab.goto(f"{site_url}/decide.html")
+    assert "no-js" not in tab.evaluate("document.documentElement.className")
+    themes = []
+    for _ in range(3):  # auto (light) -> dark -> light -> auto, as Furo cycles in a light browser
+        tab.locator(".theme-toggle").first.click()
+        themes.append(tab.evaluate("[document.body.dataset.theme, localStorage.getItem('theme')]"))
+    assert themes == [["dark", "dark"], ["light", "light"], ["auto", "auto"]]
+    header = tab.locator("header.mobile-header")
+    assert "scrolled" not in header.get_attribute("class")
+    tab.evaluate("window.scrollTo(0, 2000)")
+    expect(header).to_have_class(re.compile(r"\bscrolled\b"))
+    expect(tab.locator("html")).not_to_have_class(re.compile("show-back-to-top"))  # scrolling down
+    tab.evaluate("window.scrollTo(0, 1500)")
+    expect(tab.locator("html")).to_have_class(re.compile("show-back-to-top"))  # scrolling up
+    expect(tab.get_by_role("link", name="Back to top")).to_be_visible()
+    tab.evaluate("window.scrollTo(0, 0)")
+    expect(tab.locator("html")).not_to_have_class(re.compile("show-back-to-top"))
+    expect(header).not_to_have_class(re.compile(r"\bscrolled\b"))
+    context.close()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{site_url}/decide.html")
+    tab.evaluate("document.getElementById('decide-values').scrollIntoView()")
+    current = tab.locator(".toc-tree li.scroll-current")
+    expect(current).to_have_count(1)
+    expect(current.locator("> a")).to_have_attribute("href", "#decide-values")
+    tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    expect(current.locator("> a")).to_have_attribute("href", "#decide-related")  # the last, at the bottom
+    context.close()
