@@ -176,9 +176,7 @@ sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 # Every page, with everything it loads, within 100 KB uncompressed, except these (bytes):
 page_budgets = {
     # Every other page is under the 100 KB budget since the trims of issue 18 (README, "Speed, page weight"),
-    # the references page included (93.5 KB; about 97.4 KB in `make versions`' dev build, which adds versions.js).
-    "decide": 120_500,  # 115.5 KB (119.3 KB in make versions): a form of 20 questions and its 7 KB script,
-    # with the research for all nine problems, which the page without JavaScript must print in full (README)
+    # the references page and the decision guide included (95.1 KB; about 99 KB in `make versions`' dev build).
     "search": 131_000,  # 125.1 KB (128.8 KB in make versions): the search box's engine (14.9 KB) and the core of
     # its index (34 KB, 9.4 KB gzip), which loads on opening; word and text parts load as a query needs them (#14)
 }

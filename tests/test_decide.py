@@ -1,4 +1,4 @@
-"""The decision guide (decide.html) in a real browser: research for the chosen problem, a summary of
+"""The decision guide (decide.html) in a real browser: a link to the chosen problem's research, a summary of
 exactly the answers given, a printed sheet of at most two pages, nothing sent or stored unless asked,
 and every question on the page without JavaScript. Build checks for the `question` directive too."""
 
@@ -97,24 +97,33 @@ def guide(browser, site_url):
     context.close()
 
 
-def visible_research(tab) -> list[str]:
-    return tab.evaluate("""() => [...document.querySelectorAll('.evidence-summary[data-condition]')]
-        .filter(el => el.offsetParent !== null).map(el => el.dataset.condition)""")
+def research_links(site) -> dict[str, str]:
+    """Each problem's research link in step 2, by condition: {condition: href}."""
+    return {item["data-condition"]: item.a["href"] for item in site.soup(PAGE).select(".research-links li")}
 
 
-def test_choosing_a_problem_shows_its_research(site, guide):
-    conditions = [s["data-condition"] for s in site.soup(PAGE).select(".evidence-summary[data-condition]")]
+def test_every_problem_links_its_research_on_its_own_page(site):
+    """The research for each problem has one home, its condition page's summary of findings; the guide
+    links the section that holds it."""
+    links = research_links(site)
     problems = [i["value"] for i in site.soup(PAGE).select('input[name="problem"]')]
-    assert set(problems) <= set(conditions), "every problem in step 1 needs its research in step 2"
-    assert visible_research(guide) == conditions, "before a choice, the research for every problem shows"
+    assert list(links) == problems, "every problem in step 1 needs its research link in step 2, in order"
+    for condition, href in links.items():
+        page, _, section = href.partition("#")
+        summary = site.soup(page.removesuffix(".html")).select_one(
+            f'section[id="{section}"] .evidence-summary[data-condition="{condition}"]')
+        assert summary is not None and summary.select("li, tbody tr"), f"{href} does not show {condition}'s findings"
+
+
+def test_choosing_a_problem_points_to_its_research(site, guide):
+    status = guide.locator("#decide-research-status")
+    expect(status).to_contain_text("Choose your problem in step 1")
     for problem in ("neck", "low-back", "jaw"):
         guide.check(control("problem", problem))
-        assert visible_research(guide) == [problem]
-    assert "Jaw pain" in guide.locator("#decide-research-status").inner_text()
-    guide.get_by_role("button", name="Show research for every problem").click()
-    assert visible_research(guide) == conditions
-    guide.get_by_role("button", name="Show only my problem").click()
-    assert visible_research(guide) == ["jaw"]
+        expect(status.locator("a")).to_have_attribute("href", research_links(site)[problem])
+    assert "Jaw pain (TMJ)" in status.inner_text()
+    status.locator("a").click()
+    assert guide.url.endswith(research_links(site)["jaw"])
 
 
 def test_research_status_is_announced_only_when_it_changes(guide):
@@ -174,8 +183,8 @@ def test_the_guide_works_by_keyboard_alone(guide):
     guide.focus(control("ask", "which-muscles"))
     guide.keyboard.press("Space")
     assert guide.is_checked(control("ask", "which-muscles"))
-    assert visible_research(guide) == ["headache"]
     assert "how close are they to my lungs" in guide.locator("#decide-sheet").inner_text()
+    assert "headache" in guide.locator("#decide-research-status a").get_attribute("href")
 
 
 def test_printed_summary_fits_two_pages_with_answers_phone_and_address(site, guide, tmp_path):
@@ -254,7 +263,7 @@ def test_without_javascript_the_page_lists_every_question(browser, site, site_ur
         labels = tab.locator(".decide-question label")
         assert labels.count() == len(site.soup(PAGE).select(".decide-question label"))
         assert all(label.is_visible() for label in labels.all())
-        assert tab.locator(".evidence-summary:visible").count() == len(site.soup(PAGE).select(".evidence-summary"))
+        assert tab.locator(".research-links a:visible").count() == len(research_links(site)) == 9
         assert not tab.locator("#decide-keep").is_visible(), "no storage choice without the script"
         assert not tab.locator("#decide-print").is_visible()
     context.close()
@@ -268,21 +277,21 @@ def test_script_and_styles_load_on_the_guide_only(site):
     assert "<script>" not in site.soup(PAGE).select_one("article").decode(), "inline script: CSP forbids it"
 
 
-def research(html: str, condition: str) -> str:
-    selector = f'#decide-research .evidence-summary[data-condition="{condition}"]'
-    summary = BeautifulSoup(html, "lxml").select_one(selector)
-    return clean(summary.get_text(" "))
-
-
-def test_the_research_shown_comes_from_the_evidence_file(site, edited_evidence_site):
+def test_the_research_linked_comes_from_the_evidence_file(site, edited_evidence_site):
     """Change one record of docs/evidence.toml in a copy of docs/, build it (conftest's
-    edited_evidence_site), and see the guide change."""
+    edited_evidence_site), and see the research the guide links for that problem change."""
     edit = edited_evidence_site.edits["jaw"]
-    edited = (edited_evidence_site.out / f"{PAGE}.html").read_text(encoding="utf-8")
-    before, after = research(site.html(PAGE), "jaw"), research(edited, "jaw")
+    href = research_links(site)["jaw"]
+    page, _, section = href.partition("#")
+    edited = BeautifulSoup((edited_evidence_site.out / page).read_text(encoding="utf-8"), "lxml")
+
+    def research(soup) -> str:
+        return clean(soup.select_one(f'section[id="{section}"] .evidence-summary[data-condition="jaw"]').get_text(" "))
+
+    before, after = research(site.soup(page.removesuffix(".html"))), research(edited)
     assert clean(edit.record["result"]) in before and edit.result not in before
     assert edit.result in after and clean(edit.record["result"]) not in after
-    assert research(site.html(PAGE), "neck") == research(edited, "neck")
+    assert f'href="{href}"' in (edited_evidence_site.out / f"{PAGE}.html").read_text(encoding="utf-8")
 
 
 def test_step_5_is_the_shared_tell_your_physio_list(site):

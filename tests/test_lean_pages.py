@@ -291,6 +291,8 @@ def full_css_site(site, tmp_path_factory):
             original = next((root / relative for root in sources if (root / relative).is_file()), None)
             if original is not None:
                 shutil.copyfile(original, built)
+                if relative.as_posix() == "styles/furo.css":  # as shipped with pruning off (page.html's lean links)
+                    built.write_text(prune_theme_css.classless_toc_links(built.read_text()))
     yield out
     shutil.rmtree(out, ignore_errors=True)
 
@@ -358,4 +360,23 @@ def test_the_theme_script_keeps_furos_behaviour(site, site_url, browser):
     expect(current.locator("> a")).to_have_attribute("href", "#decide-values")
     tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     expect(current.locator("> a")).to_have_attribute("href", "#decide-related")  # the last, at the bottom
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["decide", "topics/safety/aftercare", "glossary"])
+def test_a_page_without_design_components_looks_the_same_without_furos_sheet_for_them(site, site_url, browser,
+                                                                                      path):
+    """page_assets leaves furo-extensions.css (Furo's rules for sphinx-design) off a page that loads no
+    sphinx-design CSS: putting it back changes no element's computed style."""
+    html = site.html(path)
+    assert "furo-extensions.css" not in html and "sphinx-design" not in html
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{site_url}/{path}.html")
+    without = tab.evaluate(STYLE_HASHES)
+    tab.evaluate("""() => new Promise(done => {
+        const sheet = Object.assign(document.createElement('link'), {rel: 'stylesheet', onload: done,
+            href: document.querySelector('link[href*="furo.css"]').href.replace('furo.css', 'furo-extensions.css')});
+        document.head.append(sheet); })""")
+    assert tab.evaluate(STYLE_HASHES) == without
     context.close()

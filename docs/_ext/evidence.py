@@ -5,6 +5,9 @@
   we are (in words and a small scale that screen readers read as words), and the citation. On a
   condition's own page (its ``page`` in the file), the first summary ends with one line linking the
   decision guide (``decide``), so every condition page links it from one place.
+- ``{evidence-links}`` with ``:condition:`` (keys, or ``all``): a list linking each condition's summary
+  of findings where it is, in its section on the condition's own page (``<li data-condition="key">``).
+  The decision guide points to the research this way: the condition page is its one home.
 - ``{evidence-chart}``: an inline SVG made at build time (no script, ``currentColor`` only, so it
   follows dark mode and prints), with an accessible name and a text equivalent in a list.
 
@@ -25,6 +28,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -264,6 +268,10 @@ class evidence_block(nodes.General, nodes.Element):
 class evidence_cell(nodes.General, nodes.TextElement):
     """An element that holds text and links directly (a table cell or caption): docutils wants those
     inside a text element."""
+
+
+class evidence_home(nodes.Inline, nodes.Element):
+    """Where a condition's summary of findings is: a link, once every page has been read (LinkEvidenceHomes)."""
 
 
 class certainty_scale(nodes.Inline, nodes.Element):
@@ -510,6 +518,60 @@ class EvidenceSummary(EvidenceDirective):
         return container.children
 
 
+class EvidenceLinks(EvidenceDirective):
+    """A list of links, one per condition, to the section of its own page that holds its summary."""
+
+    option_spec = {"condition": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(self.evidence.path))
+        keys = self.keys(self.options.get("condition") or "all")
+        if keys is None:
+            return []
+        links = evidence_block(tag="ul", classes=["research-links"], data={})
+        for key in keys:
+            page = self.evidence.conditions[key].page
+            self.env.note_dependency(str(self.env.doc2path(page)))  # a moved section moves the link
+            home = evidence_home(condition=key)
+            self.set_source_info(home)
+            links += evidence_cell("", "", home, tag="li", data={"condition": key})
+        return [links]
+
+
+def summary_section(env, page: str, key: str) -> str | None:
+    """The label of the section on `page` that holds the condition's (first) summary of findings:
+    "" when the summary is outside any section, None when the page has none."""
+    labels = {(doc, label) for doc, label, _ in env.get_domain("std").labels.values()}
+    for block in env.get_doctree(page).findall(evidence_block):
+        if block.get("data", {}).get("condition") == key and "evidence-summary" in block["classes"]:
+            section = block.parent
+            while section is not None and not isinstance(section, nodes.section):
+                section = section.parent
+            ids = section["ids"] if section is not None else []
+            return next((ident for ident in ids if (page, ident) in labels), ids[0] if ids else "")
+    return None
+
+
+class LinkEvidenceHomes(SphinxPostTransform):
+    """Each `evidence_home` becomes a link to its condition's summary, named by the condition."""
+
+    default_priority = 20
+
+    def run(self, **kwargs) -> None:
+        for home in list(self.document.findall(evidence_home)):
+            condition = self.env.evidence_file_data.conditions[home["condition"]]
+            section = summary_section(self.env, condition.page, home["condition"])
+            if section is None:
+                logger.warning("evidence-links: %s has no summary of findings on its page %s; add an "
+                               "{evidence-summary} there", home["condition"], condition.page, location=home,
+                               type="evidence")
+                home.replace_self(nodes.Text(condition.name))
+                continue
+            uri = self.app.builder.get_relative_uri(self.env.docname, condition.page)
+            home.replace_self(nodes.reference("", condition.name, internal=True,
+                                              refuri=uri + (f"#{section}" if section else "")))
+
+
 class EvidenceChart(EvidenceDirective):
     """How sure the research is, per condition: one mark per finding, by its certainty."""
 
@@ -664,6 +726,8 @@ def setup(app: Sphinx) -> dict:
     app.add_node(evidence_svg, html=(visit_evidence_svg, None), latex=(skip, None), text=(skip, None))
     app.add_directive("evidence-summary", EvidenceSummary)
     app.add_directive("evidence-chart", EvidenceChart)
+    app.add_directive("evidence-links", EvidenceLinks)
+    app.add_post_transform(LinkEvidenceHomes)
     app.connect("env-before-read-docs", load)
     app.add_css_file("evidence.css")
     app.connect("html-page-context", css_only_where_used, priority=PageContext.DROP_UNUSED_ASSETS)

@@ -1,9 +1,9 @@
 """A page loads only the stylesheets and scripts it uses.
 
 Per page, drop the code-highlighting stylesheet and Sphinx's search helpers (this site shows no
-code, and only the search page searches), the tabs script and the sphinx-design stylesheet when
-the page has no such component (dropdowns do not count: strip_markup writes them as plain
-<details>). It runs after every handler that adds a page's own assets
+code, and only the search page searches), the tabs script, and the sphinx-design stylesheet with
+Furo's stylesheet for it (furo-extensions.css) when the page has no such component (dropdowns do
+not count: strip_markup writes them as plain <details>). It runs after every handler that adds a page's own assets
 (tools/event_order.py), since it hands the page copies of the builder's lists.
 """
 
@@ -27,7 +27,9 @@ def unused_assets(pagename: str, body: str) -> set[str]:
     if "sd-tab-set" not in body:
         unused.add("design-tabs.js")
     if not DESIGN_CLASS.search(lean_dropdowns(body)):  # no sphinx-design component once dropdowns are plain
-        unused.add("sphinx-design.min.css")
+        # Furo's sheet for extensions styles sphinx-design's components, and undoes the padding and
+        # width sphinx-design gives `.container`: with no sphinx-design CSS, none of it applies.
+        unused.update(("sphinx-design.min.css", "furo-extensions.css"))
     return unused
 
 

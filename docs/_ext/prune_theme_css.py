@@ -3,8 +3,8 @@
 Furo and sphinx-design style API docs, code, ads, every admonition kind and dozens of components;
 this site uses few of them. At build-finished, in each stylesheet of THEME_CSS:
 
-- a selector goes when it needs a class, element or id that no built page contains and no shipped
-  script mentions (scripts add classes such as `scrolled` at run time), and a rule goes with its
+- a selector goes when it needs a class, element or id that no built page contains and no script a
+  page loads mentions (scripts add classes such as `scrolled` at run time), and a rule goes with its
   last selector. What sits inside :not(), :is(), :where() and :has() does not count as needed;
 - a custom property (`--name: ...`) goes when no stylesheet, page or script refers to it, repeated
   until nothing more goes (one unused property can be the only user of another);
@@ -14,6 +14,9 @@ this site uses few of them. At build-finished, in each stylesheet of THEME_CSS:
   size two or three times over: `--color-sidebar-link-text: var(--color-foreground-secondary)`).
   Its value may only refer to properties set on `body` alone (the theme's dark variants, our
   colours in conf.py), so that it resolves to the same value at every use.
+
+The page's contents list has links without classes (docs/_templates/page.html), so furo.css's two
+rules for them select `[href]` instead of `.reference`, at the same specificity, pruned or not.
 
 Set `prune_theme_css = False` (e.g. `-D prune_theme_css=0`) to ship the stylesheets whole; the
 tests build both ways and compare the computed styles.
@@ -62,9 +65,22 @@ class SiteUsage:
             usage.ids.update(ID_ATTR.findall(text))
             for attr in CLASS_ATTR.findall(text):
                 usage.classes.update(attr.split())
-        for script in (outdir / "_static").rglob("*.js"):
+        for script in loaded_scripts(outdir, usage.page_text):
             usage.script_words.update(SCRIPT_WORD.findall(script.read_text(encoding="utf-8", errors="replace")))
         return usage
+
+
+def loaded_scripts(outdir: Path, pages: list[str]) -> list[Path]:
+    """The scripts a page can run: those named in a page, and those named in such a script (a reader
+    loaded on demand, a worker). Scripts Sphinx copies that no page loads (its own search, say) add no words."""
+    scripts = {path: path.read_text(encoding="utf-8", errors="replace") for path in (outdir / "_static").rglob("*.js")}
+    named = "".join(pages)
+    loaded: list[Path] = []
+    while found := [path for path in scripts if path not in loaded
+                    and re.search(rf"(?<![\w.-]){re.escape(path.name)}", named)]:
+        loaded += found
+        named += "".join(scripts[path] for path in found)
+    return loaded
 
 
 # -- Selectors ------------------------------------------------------------------------------
@@ -269,11 +285,27 @@ def drop_unused_keyframes(sheets: list[list[Rule]], usage: SiteUsage) -> None:
         sheets[index][:] = keep(sheet)
 
 
+# The page's contents list (Furo's right sidebar) links without the `reference internal` classes
+# (docs/_templates/page.html): its rules match those links by [href], at the same specificity.
+TOC_LINK_SELECTORS = {".toc-tree li.scroll-current>.reference": ".toc-tree li.scroll-current>[href]",
+                      ".toc-tree a.reference": ".toc-tree a[href]"}
+
+
+def classless_toc_links(css: str) -> str:
+    for selector, classless in TOC_LINK_SELECTORS.items():
+        css = css.replace(selector + "{", classless + "{").replace(selector + ",", classless + ",")
+    return css
+
+
 def prune_theme_css(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.format != "html" or not app.config.prune_theme_css:
+    if exception or app.builder.format != "html":
         return
     static = Path(app.outdir, "_static")
     paths = [static / name for name in THEME_CSS if (static / name).exists()]
+    if not app.config.prune_theme_css:  # shipped whole, but matching the page's classless contents links
+        for path in paths:
+            path.write_text(classless_toc_links(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return
     usage = SiteUsage.of(Path(app.outdir))
     outside_css = sorted({block for text in usage.page_text for block in STYLE_BLOCK.findall(text)})
     for other in static.rglob("*.css"):  # our own stylesheets use the theme's properties
@@ -285,7 +317,7 @@ def prune_theme_css(app: Sphinx, exception: Exception | None) -> None:
     inline_body_constants(sheets, usage, outside_css)
     drop_unused_keyframes(sheets, usage)
     for path, sheet in zip(paths, sheets, strict=True):
-        path.write_text("".join(rule.serialize() for rule in sheet), encoding="utf-8")
+        path.write_text(classless_toc_links("".join(rule.serialize() for rule in sheet)), encoding="utf-8")
         path.with_name(path.name + ".map").unlink(missing_ok=True)  # maps the unpruned file
 
 
