@@ -373,10 +373,14 @@ def test_a_page_without_design_components_looks_the_same_without_furos_sheet_for
     context = browser.new_context(viewport={"width": 390, "height": 900})
     tab = context.new_page()
     tab.goto(f"{site_url}/{path}.html")
+    settled = """async () => { document.querySelectorAll('details').forEach(d => d.open = true);
+        await Promise.all(document.getAnimations().map(a => a.finished)); }"""  # a chevron turns as it opens
+    tab.evaluate(settled)
     without = tab.evaluate(STYLE_HASHES)
     tab.evaluate("""() => new Promise(done => {
         const sheet = Object.assign(document.createElement('link'), {rel: 'stylesheet', onload: done,
             href: document.querySelector('link[href*="furo.css"]').href.replace('furo.css', 'furo-extensions.css')});
         document.head.append(sheet); })""")
+    tab.evaluate(settled)
     assert tab.evaluate(STYLE_HASHES) == without
     context.close()
