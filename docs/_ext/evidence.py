@@ -27,6 +27,7 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
@@ -553,9 +554,10 @@ def summary_section(env, page: str, key: str) -> str | None:
 
 
 class LinkEvidenceHomes(SphinxPostTransform):
-    """Each `evidence_home` becomes a link to its condition's summary, named by the condition."""
+    """Each `evidence_home` becomes a reference to its condition's summary, named by the condition,
+    which Sphinx then resolves like a {ref} (or a {doc}, for a summary outside any section)."""
 
-    default_priority = 20
+    default_priority = 5  # before ReferencesResolver (10), which resolves the references made here
 
     def run(self, **kwargs) -> None:
         for home in list(self.document.findall(evidence_home)):
@@ -567,9 +569,10 @@ class LinkEvidenceHomes(SphinxPostTransform):
                                type="evidence")
                 home.replace_self(nodes.Text(condition.name))
                 continue
-            uri = self.app.builder.get_relative_uri(self.env.docname, condition.page)
-            home.replace_self(nodes.reference("", condition.name, internal=True,
-                                              refuri=uri + (f"#{section}" if section else "")))
+            kind, target = ("ref", section) if section else ("doc", "/" + condition.page)
+            home.replace_self(addnodes.pending_xref("", nodes.inline("", condition.name), refdomain="std",
+                                                    reftype=kind, reftarget=target, refexplicit=True,
+                                                    refdoc=self.env.docname, refwarn=True))
 
 
 class EvidenceChart(EvidenceDirective):
