@@ -227,6 +227,22 @@ def test_ranking_quality_on_the_query_set(site):
     assert scores["mrr"] >= 0.90, f"MRR {scores['mrr']:.3f}; missed: " + "; ".join(missed)
 
 
+def test_the_benchmark_explains_a_ranking_by_what_each_word_adds(site):
+    """`search_bench --explain`: for a query, the first result and each wanted page, with the scores
+    the engine ranked them by; the concepts' shares add up to the section's score from its words."""
+    config = index_data(site)["config"]
+    query = search_bench.Query("how often should I get dry needling", ["topics/safety/aftercare"], "question")
+    why = search_bench.rank(site.out, [], explain=[query])[0]["explain"][0]
+    assert [word for word, _ in why["concepts"]] == ["often", "should", "dry", "needling"]
+    first, *wanted = why["results"]
+    assert first["rank"] == 1 and [search_bench.page_of(r["href"]) for r in wanted] == ["topics/safety/aftercare"]
+    for result in why["results"]:
+        assert abs(sum(value for _, value, _ in result["concepts"]) - result["words"]) < 1e-9
+        section = result["words"] * result["prior"] * (1 + config["query"]["heading_likeness"] * result["likeness"])
+        assert result["page"] >= section - 1e-9, "a page scores its best section and a share of the others"
+    assert first["page"] >= max(r["page"] for r in wanted)
+
+
 def test_the_page_ranks_as_the_engine_does_in_node(site, page, site_url):
     """The benchmark ranks in Node: the page, with its real scripts, must give the same links."""
     queries = [q.text for q in search_bench.read_queries(QUERIES)[::25]]

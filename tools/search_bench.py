@@ -136,11 +136,13 @@ def build(out: Path) -> None:
 
 
 def rank(site: Path, texts: list[str], configs: list[dict] | None = None, semantic: bool = True,
-         parts: bool = False) -> list[dict]:
+         parts: bool = False, explain: list[Query] = ()) -> list[dict]:
     """Each config's result links for every query, from the engine in Node (with `parts`, also the
-    files the page would load for each query)."""
+    files the page would load for each query; with `explain`, why those queries rank as they do,
+    under the first config)."""
     request = {"site": str(site), "queries": texts, "configs": configs or [{}], "semantic": semantic,
-               "parts": parts}
+               "parts": parts, "explain": [{"query": q.text, "pages": [p.split("#")[0] for p in q.pages]}
+                                           for q in explain]}
     result = subprocess.run([NODE, str(RANKER)], input=json.dumps(request), capture_output=True, text=True,
                             check=False)
     if result.returncode != 0:
@@ -178,6 +180,24 @@ def print_scores(queries: list[Query], ranked: list[list[str]], failures: int) -
         for k, query, r in sorted(missed, key=lambda m: m[0] or 99)[-failures:]:
             got = ", ".join(page_of(h) for h in r[:3]) or "nothing"
             print(f"  rank {k or '-':>2}  [{query.kind}] {query.text!r} -> want {','.join(query.pages)}; got {got}")
+
+
+def explain(site: Path, missed: list[Query], overrides: dict, semantic: bool) -> None:
+    """Why each missed query ranks as it does: its concepts (each alternative's weight times IDF), and
+    for the first result and each wanted page, the page's score, its best section's score from the
+    words, its weight (the page's role), the heading's likeness, and what each concept adds."""
+    reply = rank(site, [], [overrides], semantic, explain=missed)[0]["explain"]
+    print(f"\nwhy ({len(missed)} missed; page = best section + a decaying share of the page's other sections;"
+          " section = words x weight x (1 + likeness)):")
+    for query, why in zip(missed, reply, strict=True):
+        print(f"  {query.text!r}")
+        print("    concepts: " + "; ".join(f"{word} (" + ", ".join(f"{s} {w:.2f}" for s, w in alts) + ")"
+                                           for word, alts in why["concepts"]))
+        for r in why["results"]:
+            parts = ", ".join(f"{word}={stem} {value:.2f}" for word, value, stem in r["concepts"] if value)
+            print(f"    {r['rank']:>2}. {page_of(r['href'])}#{r['href'].partition('#')[2]} {r['heading']!r}:"
+                  f" page {r['page']:.2f}, section words {r['words']:.2f} x {r['prior']:.2f}"
+                  f" x (1 + {r['likeness']:.2f}) | {parts}")
 
 
 def grid_configs() -> list[dict]:
@@ -395,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-growth", action="store_true", help="skip the synthetic 10x site")
     parser.add_argument("--no-semantic", action="store_true", help="rank without the semantic table")
     parser.add_argument("--failures", type=int, default=30, help="how many missed queries to list per file")
+    parser.add_argument("--explain", type=int, default=0, metavar="N",
+                        help="for the first N missed queries of each file, each concept's share of the score")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="try a ranking setting, e.g. --set query.synonym_weight=0.5")
     args = parser.parse_args(argv)
@@ -410,6 +432,9 @@ def main(argv: list[str] | None = None) -> int:
             ranked = rank(site, [q.text for q in queries], [overrides], not args.no_semantic)[0]["ranked"]
             print(f"\n## {path.name} ({len(queries)} queries)\n")
             print_scores(queries, ranked, args.failures)
+            if args.explain:
+                missed = [q for q, r in zip(queries, ranked, strict=True) if q.rank(r) != 1]
+                explain(site, missed[:args.explain], overrides, not args.no_semantic)
             if args.folds and path.name.startswith(REAL_QUESTIONS):
                 cross_validate(site, queries, args.folds)
         if args.typing:

@@ -2,7 +2,8 @@
  * Reads JSON on stdin: {site, queries: [...], configs: [{overrides}, ...], parts: bool}; writes, for
  * each config, each query's result links (best first) as JSON on stdout. An override is
  * {"query.synonym_weight": 0.5}. With `parts`, it also lists, for each query, the files the search
- * page would load for it (as the page does: the parts `missing` asks for, until none is missing). */
+ * page would load for it (as the page does: the parts `missing` asks for, until none is missing).
+ * With `explain` ([{query, pages}, ...]), it also says why each such query ranks as it does. */
 "use strict";
 
 const fs = require("fs");
@@ -77,6 +78,24 @@ function partsFor(query) {
   return files.filter((file) => fs.existsSync(path.join(request.site, file)));
 }
 
+/* Why a query ranks as it does (`tools/search_bench.py --explain`): its concepts and, for the first
+   result and the best result of each page wanted (site paths), the page's score, its best section's
+   score from the words, the heading's likeness, the page's weight and each concept's share. */
+function explain(engine, query, wanted) {
+  const found = engine.search(query);
+  const matches = engine.conceptMatches(found.plan);
+  const entry = (result) => {
+    const id = result.best.id;
+    return { rank: found.all.indexOf(result) + 1, href: engine.href(result), heading: engine.sections[id][2],
+             page: result.score, words: result.best.words, likeness: result.best.likeness,
+             prior: engine.prior[engine.sections[id][0]],
+             concepts: found.plan.concepts.map((c, i) => [c.word, ...(matches[i].get(id) || [0, ""])]) };
+  };
+  const page = (r) => engine.pages[r.page][0].replace(/\.html$/, "");
+  return { concepts: found.plan.concepts.map((c) => [c.word, c.alts.map((a) => [a[0], a[1] * (engine.idf.get(a[0]) || 0)])]),
+           results: found.all.filter((r, i) => i === 0 || wanted.includes(page(r))).map(entry) };
+}
+
 const out = [];
 for (const overrides of request.configs || [{}]) {
   const engine = loaded(withOverrides(index, overrides));
@@ -86,4 +105,8 @@ for (const overrides of request.configs || [{}]) {
   out.push({ overrides, ranked, ms_per_query: ms });
 }
 if (request.parts) out[0].parts = request.queries.map(partsFor);
+if (request.explain && request.explain.length) {
+  const engine = loaded(withOverrides(index, (request.configs || [{}])[0]));
+  out[0].explain = request.explain.map((e) => explain(engine, e.query, e.pages));
+}
 process.stdout.write(JSON.stringify(out));

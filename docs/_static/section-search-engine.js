@@ -495,13 +495,11 @@
       return out;
     }
 
-    search(query) {
+    /* For each concept of a plan, the sections it matches: section id -> [BM25F score of its best
+       alternative there, that alternative's stem]. */
+    conceptMatches(plan) {
       const k1 = this.config.bm25.k1;
-      const q = this.config.query;
-      const plan = this.plan(query);
-      const scores = new Map();  // section id -> score
-      const matched = new Map(); // section id -> Set of matched stems
-      plan.concepts.forEach(concept => {
+      return plan.concepts.map(concept => {
         const best = new Map();
         concept.alts.forEach(alt => {
           const p = this.postings.get(alt[0]);
@@ -515,6 +513,16 @@
             if (!prior || value > prior[0]) best.set(id, [value, alt[0]]);
           }
         });
+        return best;
+      });
+    }
+
+    search(query) {
+      const q = this.config.query;
+      const plan = this.plan(query);
+      const scores = new Map();  // section id -> score
+      const matched = new Map(); // section id -> Set of matched stems
+      this.conceptMatches(plan).forEach(best => {
         best.forEach((v, id) => {
           scores.set(id, (scores.get(id) || 0) + v[0]);
           let m = matched.get(id);
@@ -528,7 +536,7 @@
       scores.forEach((score, id) => {
         const likeness = this.likeness(this.headingStems[id], asked);
         hits.push({ id, score: score * this.prior[this.sections[id][0]] * (1 + q.heading_likeness * likeness),
-                    terms: matched.get(id) });
+                    terms: matched.get(id), words: score, likeness });
       });
       hits.sort((a, b) => b.score - a.score || a.id - b.id);
       // One result per page: its best section, plus its other matching sections, each counting
@@ -544,7 +552,7 @@
       });
       const results = Array.from(byPage.values());
       results.sort((a, b) => b.score - a.score);
-      return { plan, results: results.slice(0, q.max_results) };
+      return { plan, results: results.slice(0, q.max_results), all: results };
     }
 
     /* The query's stems, each alternative with its weight times its IDF among the headings (the best,
