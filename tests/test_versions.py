@@ -14,6 +14,7 @@ from conftest import run_builder  # with the versions_site fixture, shared with 
 from playwright.sync_api import expect
 
 from tools import release_manifest
+from tools.page_weight import page_assets
 from tools.shared import MANIFEST, ROOT
 
 DEEP_PAGE = "topics/safety/aftercare"
@@ -232,14 +233,26 @@ def test_switch_from_a_deep_page_lands_on_the_same_page_then_search_that_version
     assert first.evaluate("a => a.href").startswith(f"{versions_url}/{older.name}/")
 
 
-def test_current_version_reads_versions_json_only_when_the_switcher_opens(page, versions_url, manifest):
-    _, current = older_and_current(manifest)
+@pytest.mark.parametrize("which", ["current", "dev"])
+def test_current_and_dev_pages_read_versions_json_only_when_the_switcher_opens(page, versions_url, manifest,
+                                                                               which):
+    # Both are built knowing every release; only an older release's banner needs the list at once.
+    name = older_and_current(manifest)[1].name if which == "current" else "dev"
     fetched = []
     page.on("request", lambda request: fetched.append(request.url) if "versions.json" in request.url else None)
-    page.goto(f"{versions_url}/{current.name}/{DEEP_PAGE}.html", wait_until="networkidle")
-    assert fetched == [], "a current-version page fetched versions.json before the reader asked"
+    page.goto(f"{versions_url}/{name}/{DEEP_PAGE}.html", wait_until="networkidle")
+    assert fetched == [], f"a {which} page fetched versions.json before the reader asked"
     open_switcher(page)
     assert len(fetched) == 1
+
+
+def test_page_weight_counts_versions_json_where_a_page_fetches_it_as_it_opens(versions_site, manifest):
+    older, current = older_and_current(manifest)
+    listing = versions_site / "versions.json"
+    loads = {name: page_assets(versions_site, versions_site / name / f"{DEEP_PAGE}.html")
+             for name in (older.name, current.name, "dev")}
+    assert listing in loads[older.name]
+    assert listing not in loads[current.name] and listing not in loads["dev"]
 
 
 def test_switcher_is_keyboard_operable(page, versions_url, manifest):

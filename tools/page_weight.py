@@ -3,8 +3,9 @@
 Used by the build (docs/_ext/page_budget.py fails a page over budget) and by the benchmarks
 (tools/bench.py, tools/search_bench.py print the figures). A page's weight is its HTML plus every
 stylesheet, script, image and icon it links, the files those stylesheets reference with url(),
-the .json files its scripts fetch and the service worker they register (not the pages that worker
-saves for offline reading), as built (uncompressed; 1 KB = 1000 bytes).
+the .json files its scripts fetch (named in them, or in the page's data-fetch-on-open attributes when
+the script builds the address) and the service worker they register (not the pages that worker saves
+for offline reading), as built (uncompressed; 1 KB = 1000 bytes).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class AssetLinks(HTMLParser):
             self.urls.append(attr["src"])
         elif tag in ("img", "source", "input") and attr.get("src"):
             self.urls.append(attr["src"])
+        if attr.get("data-fetch-on-open"):  # a file a script fetches as the page opens
+            self.urls.append(attr["data-fetch-on-open"])
 
 
 def local_file(out: Path, base: str, url: str) -> Path | None:

@@ -110,9 +110,10 @@
   }
 
   explainMissingPage();
-  // An older version's banner lists what changed since, so it needs the list now. The current
-  // version's pages (most readers) fetch it only when the switcher opens or is pointed at.
-  if (document.querySelector(".version-banner[data-version]")) {
+  // An older release's banner lists what changed since, so it needs the list now: the banner names
+  // the file (page weights count it). The current release's and dev's pages, built knowing every
+  // release, fetch it only when the switcher opens or is pointed at.
+  if (document.querySelector(".version-banner[data-fetch-on-open]")) {
     load();
   } else {
     switcher.addEventListener("toggle", load);
