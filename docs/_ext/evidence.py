@@ -366,6 +366,12 @@ class EvidenceDirective(SphinxDirective):
     def para(self, text: str, classes: list[str]) -> nodes.paragraph:
         return nodes.paragraph("", "", *self.inline(text), classes=classes)
 
+    def conditions(self, default: str = "") -> list[str] | None:
+        """The conditions the :condition: option names, or None after a warning; the page is read
+        again when docs/evidence.toml changes."""
+        self.env.note_dependency(str(self.evidence.path))
+        return self.keys(self.options.get("condition") or default)
+
     def keys(self, value: str) -> list[str] | None:
         evidence = self.evidence
         if value.strip() == "all":
@@ -412,8 +418,7 @@ class EvidenceSummary(EvidenceDirective):
     shown_keys: list[str] = []
 
     def run(self) -> list[nodes.Node]:
-        self.env.note_dependency(str(self.evidence.path))
-        keys = self.keys(self.options.get("condition", ""))
+        keys = self.conditions()
         if keys is None:
             return []
         unknown = [key for key in self.options.get("source", []) if key not in self.env.evidence_file_data.sources]
@@ -525,8 +530,7 @@ class EvidenceLinks(EvidenceDirective):
     option_spec = {"condition": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        self.env.note_dependency(str(self.evidence.path))
-        keys = self.keys(self.options.get("condition") or "all")
+        keys = self.conditions(default="all")
         if keys is None:
             return []
         links = evidence_block(tag="ul", classes=["research-links"], data={})
@@ -581,8 +585,7 @@ class EvidenceChart(EvidenceDirective):
     option_spec = {"condition": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        self.env.note_dependency(str(self.evidence.path))
-        keys = self.keys(self.options.get("condition") or "all")
+        keys = self.conditions(default="all")
         if keys is None:
             return []
         serial = self.env.new_serialno("evidence-chart")
