@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
 
@@ -301,7 +301,8 @@ def page(browser):
     context.close()
 
 
-# -- One visit per page and theme: axe-core's findings and every request, read by two test files ----
+# -- One visit per page and viewport, seen in both colour schemes: axe-core's findings and every request,
+# read by two test files --------------------------------------------------------------------------------
 
 VISITED_PAGES = [path for path, _, _ in shared.site_map()] + ["handouts", "search", "offline"]
 if os.environ.get("TEST_SITE"):  # with make bench's synthetic site, every copy `<page>-xN` of those pages too
@@ -310,11 +311,21 @@ if os.environ.get("TEST_SITE"):  # with make bench's synthetic site, every copy 
         if re.sub(r"-x\d+$", "", path := page.relative_to(os.environ["TEST_SITE"]).with_suffix("").as_posix())
         in VISITED_PAGES)
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-THEMES = [f"{width}-{scheme}" for width in VIEWPORTS for scheme in ("light", "dark")]
+SCHEMES = ("light", "dark")
+THEMES = [f"{width}-{scheme}" for width in VIEWPORTS for scheme in SCHEMES]
 AXE_OPTIONS = {
     "resultTypes": ["violations"],
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
 }
+
+
+def axe_violations(tab, options: dict = AXE_OPTIONS) -> list[dict]:
+    """axe-core's violations on the page as it is now, axe injected once per page (not once per run)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    if not tab.evaluate("typeof axe !== 'undefined'"):
+        tab.evaluate(Axe().axe_script)
+    return tab.evaluate("options => axe.run(document, options).then(results => results.violations)", options)
 
 
 def visit_params(pages: list[str] = VISITED_PAGES) -> list:
@@ -326,45 +337,49 @@ def visit_params(pages: list[str] = VISITED_PAGES) -> list:
 class Visit:
     requests: list[str]  # every URL the page asked for, from loading until the network went quiet
     problems: list[str]  # console errors and warnings (CSP violations among them) and uncaught exceptions
-    violations: list[dict]  # axe-core's, as it reports them
+    violations: list[dict]  # axe-core's, as it reports them, in this visit's colour scheme
 
 
 @pytest.fixture(scope="session")
 def page_visits(browser, site_url, once):
-    """page_visits(theme, path) -> Visit: the page opened once per session in a fresh context of that
-    viewport and colour scheme, under the site's own Content-Security-Policy; axe-core runs on it and
-    the network is allowed to go quiet, and what it asked for and logged is kept for every reader, in
-    any worker (`once`: the record is shared through the session's folder; pytest-xdist 3.8's groups
-    do nothing under pytest 9.2, pytest-xdist issue 1386, so a worker cannot count on making it itself).
+    """page_visits(theme, path) -> Visit: the page opened once per session and viewport in a fresh
+    context, under the site's own Content-Security-Policy; axe-core runs on it in the light colour
+    scheme, then again in the dark one (Chromium's emulated prefers-color-scheme, which the site's CSS
+    follows: no script reads it while the page loads), and the network is allowed to go quiet. What it
+    asked for and logged in both schemes is every reader's record for both. Shared with any worker
+    (`once`, through the session's folder: pytest-xdist 3.8's groups do nothing under pytest 9.2,
+    pytest-xdist issue 1386, so a worker cannot count on making it itself).
 
     Service workers are blocked here, as in every context of `browser`: the offline worker's install
     nearly doubled the CPU time of these visits. The worker itself is tested by test_offline.py and
     test_privacy.py's search test."""
-    from axe_playwright_python.sync_playwright import Axe
+    visits = {}
 
-    axe, visits = Axe(), {}
-
-    def make(theme: str, path: str) -> dict:
-        width, scheme = theme.split("-")
-        context = browser.new_context(viewport=VIEWPORTS[width], color_scheme=scheme)
+    def make(width: str, path: str) -> dict:
+        context = browser.new_context(viewport=VIEWPORTS[width], color_scheme=SCHEMES[0])
         tab = context.new_page()
-        record = Visit([], [], [])
-        tab.on("request", lambda request: record.requests.append(request.url))
+        requests, problems = [], []
+        tab.on("request", lambda request: requests.append(request.url))
         tab.on("console", lambda message: message.type in ("error", "warning")
-               and message.text != WORKER_BLOCKED and record.problems.append(message.text))
-        tab.on("pageerror", lambda error: record.problems.append(str(error)))
+               and message.text != WORKER_BLOCKED and problems.append(message.text))
+        tab.on("pageerror", lambda error: problems.append(str(error)))
         tab.goto(f"{site_url}/{path}.html")
-        record.violations = axe.run(tab, options=AXE_OPTIONS).response["violations"]
+        violations = {}
+        for scheme in SCHEMES:
+            tab.emulate_media(color_scheme=scheme)
+            violations[scheme] = axe_violations(tab)
         tab.wait_for_load_state("networkidle")  # what the page fetches late is in the record too
         context.close()
         # Each worker serves the site on its own port: the record names it OWN_SITE, for any reader's.
-        return json.loads(json.dumps(asdict(record)).replace(site_url, OWN_SITE))
+        made = {"requests": requests, "problems": problems, "violations": violations}
+        return json.loads(json.dumps(made).replace(site_url, OWN_SITE))
 
     def visit(theme: str, path: str) -> Visit:
-        if (theme, path) not in visits:
-            made = once(f"visit-{theme}-{path.replace('/', '--')}", lambda folder: make(theme, path))
-            made = json.loads(json.dumps(made, default=str).replace(OWN_SITE, site_url))
-            visits[theme, path] = Visit(made["requests"], made["problems"], made["violations"])
-        return visits[theme, path]
+        width, scheme = theme.split("-")
+        if (width, path) not in visits:
+            made = once(f"visit-{width}-{path.replace('/', '--')}", lambda folder: make(width, path))
+            visits[width, path] = json.loads(json.dumps(made, default=str).replace(OWN_SITE, site_url))
+        made = visits[width, path]
+        return Visit(made["requests"], made["problems"], made["violations"][scheme])
 
     return visit

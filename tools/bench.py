@@ -153,7 +153,8 @@ def growth_times(work: Path, runs: int, jobs: str | None, factor: int) -> tuple[
 
 def page_test_time(root: Path) -> tuple[float, int, int]:
     """The tests that run once per page (axe-core, requests, HTML validity), on the site in `root`:
-    TEST_SITE points tests/conftest.py at it. One theme of the four, so the 10x run stays minutes."""
+    TEST_SITE points tests/conftest.py at it. The desktop visits only (axe-core in the light scheme
+    and the dark; the phone's are as many again), so the 10x run stays minutes."""
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto",
                              "-k", "desktop-light or valid_html",
