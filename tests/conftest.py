@@ -27,13 +27,31 @@ from tools.browser import serve as serve_folder
 shared.use_local_extensions()  # the small projects load our extensions from docs/_ext
 
 BROWSER_FIXTURES = {"browser", "page"}  # every test that launches Chromium uses one of these
+# Costly things made once per session and shared (`once`), costliest first. The first test that uses
+# each runs first, so each is made early, on a worker of its own, while the many quick tests fill in
+# behind it: no worker then waits at the end for the one still printing the booklet.
+MADE_EARLY = ["versions_site", "booklet", "edited_evidence_site", "full_css_site", "handouts", "vnu_messages"]
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Mark every test that drives Chromium `browser` (`make test-fast` leaves them out)."""
+    """Mark every test that drives Chromium `browser` (`make test-fast` leaves them out); start the
+    first user of each MADE_EARLY fixture first (pytest-xdist hands tests out in this order, two at a
+    time: `--maxschedchunk=2` in pyproject.toml)."""
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+    first = []
+    for name in MADE_EARLY:
+        user = next((item for item in items if name in getattr(item, "fixturenames", ())), None)
+        if user is not None and user not in first:
+            first.append(user)
+    items[:] = first + [item for item in items if item not in first]
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto`: one worker more than the machine has cores. A worker often waits (on Chromium, on a
+    build it started, on a record another worker is making); the spare one uses that time."""
+    return len(os.sched_getaffinity(0)) + 1
 
 
 @pytest.fixture(scope="session")
