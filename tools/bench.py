@@ -311,7 +311,8 @@ def report_growth(work: Path, args) -> None:
               f"{grown[1]:>{len(big) + 6}.2f} | {grown[1] / today[1]:>9.2f} | {per_page:>15.1f} |")
     print("\n(CPU ms per page: the extra CPU time of the synthetic build over today's, per extra HTML file.)")
     if not args.skip_tests:
-        print("\nPer-page tests (axe-core and requests at 1280 px light, HTML validity) on each site, one run:\n")
+        print("\nPer-page tests (axe-core and requests at 1280 px, light and dark, HTML validity) on each site, "
+              "one run:\n")
         print("| site | tests passed | wall s | exit |")
         print("| ---- | -----------: | -----: | ---: |")
         for name in ("today", big):
