@@ -33,13 +33,16 @@ BROWSER_FIXTURES = {"browser", "page"}  # every test that launches Chromium uses
 MADE_EARLY = ["versions_site", "booklet", "edited_evidence_site", "full_css_site", "handouts", "vnu_messages"]
 
 
-def pytest_collection_modifyitems(items) -> None:
-    """Mark every test that drives Chromium `browser` (`make test-fast` leaves them out); start the
-    first user of each MADE_EARLY fixture first (pytest-xdist hands tests out in this order, two at a
-    time: `--maxschedchunk=2` in pyproject.toml)."""
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items):
+    """Mark every test that drives Chromium `browser` (before `-m "not browser"` leaves them out, as
+    `make test-fast` does); then, of the tests left, start the first user of each MADE_EARLY fixture
+    first (pytest-xdist hands tests out in this order, two at a time: `--maxschedchunk=2` in
+    pyproject.toml)."""
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+    yield  # the other plugins' selection (-m, -k, deselect)
     first = []
     for name in MADE_EARLY:
         user = next((item for item in items if name in getattr(item, "fixturenames", ())), None)
