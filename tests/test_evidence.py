@@ -199,3 +199,33 @@ def test_changing_one_record_changes_every_page_that_shows_it(site, edited_evide
     assert changed == showing
     for page in showing:
         assert edit.record["result"] not in (out / page).read_text(encoding="utf-8")
+
+
+# -- `{evidence-links}`, which the evidence page uses, on a tiny project -----------------------------------
+
+LINKS_CONDITION = '[conditions.neck]\nname = "Neck pain"\nshort = "Neck"\npage = "neck"\n'
+LINKS_FINDING = ('[[finding]]\ncondition = "neck"\ncomparison = "another treatment"\noutcome = "Pain"\n'
+                 'time = "Short term"\nresult = "Pain was lower."\ndirection = "better"\ncertainty = "low"\n'
+                 'source = "known2020"\n')
+
+
+def links_project(small_project, known_bib, neck_page: str):
+    guide = ("# Guide\n\n:::{evidence-links}\n:condition: neck\n:::\n\n```{toctree}\nneck\n```\n\n"
+             "```{bibliography}\n```\n")
+    return small_project({"index": guide, "neck": neck_page}, ["myst_parser", "sphinxcontrib.bibtex", "evidence"],
+                         files={"refs.bib": known_bib, "evidence.toml": LINKS_CONDITION + "\n" + LINKS_FINDING},
+                         bibtex_bibfiles=["refs.bib"], myst_enable_extensions=["colon_fence"])
+
+
+def test_evidence_links_lead_to_the_section_that_holds_the_summary(small_project, known_bib):
+    neck = "# Neck\n\n(neck-research)=\n## What studies found\n\n:::{evidence-summary}\n:condition: neck\n:::\n"
+    links = BeautifulSoup(links_project(small_project, known_bib, neck).build().html("index"), "lxml").select(
+        "ul.research-links > li")
+    assert [(li["data-condition"], li.a["href"], li.get_text()) for li in links] == [
+        ("neck", "neck.html#neck-research", "Neck pain")]
+
+
+def test_a_condition_whose_page_has_no_summary_fails_at_the_directive(small_project, known_bib):
+    warnings = links_project(small_project, known_bib, "# Neck\n\nNo summary here.\n").build(clean=False).warnings
+    message = r"index\.md:3: WARNING: evidence-links: neck has no summary of findings on its page neck"
+    assert re.search(message, warnings), warnings

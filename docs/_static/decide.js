@@ -1,4 +1,4 @@
-/* The decision guide (decide.html): link the research for the chosen problem, build the printable
+/* The decision guide (decide.html): show the research for the chosen problem, build the printable
    summary from the answers, and keep them on this device only if the reader asks.
    The page works without this script: its HTML holds every question as a native form control.
    Nothing here sends anything anywhere; the only storage is localStorage, and only when
@@ -14,6 +14,8 @@
   const keep = document.getElementById("decide-keep");
   const storageStatus = document.getElementById("decide-storage-status");
   const researchStatus = document.getElementById("decide-research-status");
+  const summaries = [...document.querySelectorAll(".evidence-summary[data-condition]")];
+  let showAllResearch = false;
 
   const controls = () => questions.flatMap((q) => [...q.querySelectorAll("input, textarea")]);
   const clean = (text) => text.replace(/\s+/g, " ").trim();
@@ -75,21 +77,34 @@
     window.setTimeout(() => { element.textContent = message; }, 50);
   }
 
-  /* -- Research for the chosen problem: a link to its page (the list links every problem's) -- */
+  /* -- Research for the chosen problem ------------------------------------------------------- */
 
   function showResearch() {
     const chosen = document.querySelector('input[name="problem"]:checked');
-    const state = chosen ? chosen.value : "";
+    const matching = chosen ? summaries.filter((s) => s.dataset.condition === chosen.value) : [];
+    const showAll = showAllResearch || !matching.length;
+    for (const summary of summaries) summary.hidden = !showAll && !matching.includes(summary);
     // Rewrite the live status only when what it says changes, or screen readers repeat it on every key.
+    const state = `${chosen ? chosen.value : ""}|${showAll}`;
     if (!researchStatus || researchStatus.dataset.state === state) return;
     researchStatus.dataset.state = state;
     researchStatus.hidden = false;
-    const link = document.querySelector(`.research-links [data-condition="${state}"] a`);
-    if (!link) {
-      researchStatus.textContent = "Choose your problem in step 1, and the link to its research shows here.";
+    researchStatus.replaceChildren();
+    if (!chosen) {
+      researchStatus.textContent = "Choose your problem in step 1 to see only its research here.";
       return;
     }
-    researchStatus.replaceChildren(`You chose: ${labelText(chosen)}. Its research: `, link.cloneNode(true));
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "decide-link-button";
+    toggle.textContent = showAll ? "Show only my problem" : "Show research for every problem";
+    toggle.addEventListener("click", () => {
+      showAllResearch = !showAllResearch;
+      showResearch();
+      researchStatus.querySelector("button")?.focus();
+    });
+    const what = showAll ? "Showing research for every problem." : `Showing research for: ${labelText(chosen)}.`;
+    researchStatus.append(what + " ", toggle);
   }
 
   /* -- The summary sheet ------------------------------------------------------------------- */
@@ -216,6 +231,7 @@
     writeAnswers({});
     forget();
     if (keep) keep.checked = false;
+    showAllResearch = false;
     update();
     announce(storageStatus, "Your answers are cleared from this page and this device.");
   });
