@@ -7,7 +7,7 @@
   decision guide (``decide``), so every condition page links it from one place.
 - ``{evidence-links}`` with ``:condition:`` (keys, or ``all``): a list linking each condition's summary
   of findings where it is, in its section on the condition's own page (``<li data-condition="key">``).
-  The decision guide points to the research this way: the condition page is its one home.
+  The evidence page lists every condition's findings this way.
 - ``{evidence-chart}``: an inline SVG made at build time (no script, ``currentColor`` only, so it
   follows dark mode and prints), with an accessible name and a text equivalent in a list.
 
