@@ -249,13 +249,16 @@ STYLE_HASHES = """() => {
     for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 16777619);
     return h >>> 0;
   };
+  // Every computed style lists the same properties in the same order, then the element's custom
+  // ones: read the names once (walking each element's list took four fifths of the time).
+  const names = [...getComputedStyle(document.body)].filter(name => !name.startsWith('--'));
   const out = [];
   [...document.querySelectorAll('body *')].forEach((el, i) => {
     for (const pseudo of [null, '::before', '::after']) {
       const style = getComputedStyle(el, pseudo);
       let text = 'content:' + style.content;  // a ::before or ::after without content is not drawn
       if (!pseudo || !['none', 'normal'].includes(style.content))
-        for (const name of style) if (!name.startsWith('--')) text += name + ':' + style.getPropertyValue(name) + ';';
+        for (const name of names) text += name + ':' + style.getPropertyValue(name) + ';';
       const tag = `<${el.tagName.toLowerCase()} class="${el.className.baseVal ?? el.className}">`;
       out.push([i, pseudo, tag, hash(text)]);
     }
