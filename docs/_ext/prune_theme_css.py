@@ -240,23 +240,30 @@ def inline_body_constants(sheets: list[list[Rule]], usage: SiteUsage, outside_cs
     def body_only(name: str) -> bool:
         return all(BODY_ONLY.fullmatch(selector) for selector in where.get(name, ()))
 
+    def declared(rule: Rule) -> str:
+        return ";".join(d.serialize() for d in rule.declarations)
+
     users = [rule for sheet in sheets for rule in style_rules(sheet)]
+    text = {id(rule): declared(rule) for rule in users}  # kept up to date as properties are written out
     for home, declaration in candidates:
         name, value = declaration.name, strip_whitespace(declaration.value)
         refs = set(VAR_REFERENCE.findall(tinycss2.serialize(value)))
         if name in outside or len(where[name]) != 1 or name in refs or not all(body_only(r) for r in refs):
             continue
-        text = {id(rule): ";".join(d.serialize() for d in rule.declarations) for rule in users}
         if any(f"var({name})" in text[id(rule)] for rule in users if re.search(r"html|:root", rule.prelude)):
             continue  # html is outside body: there the property was never set
         uses = sum(text[id(rule)].count(f"var({name})") for rule in users)
         written = len(tinycss2.serialize(value))
         if not uses or uses * written > len(declaration.serialize()) + 1 + uses * len(f"var({name})"):
             continue
+        changed = [home]
         for rule in users:
             for other in rule.declarations:
-                other.value, _ = substitute(other.value, name, value)
+                other.value, count = substitute(other.value, name, value)
+                if count:
+                    changed.append(rule)
         home.declarations = [d for d in home.declarations if d is not declaration]
+        text.update({id(rule): declared(rule) for rule in changed if id(rule) in text})
 
 
 def strip_whitespace(tokens: list) -> list:
