@@ -41,6 +41,22 @@ def test_a_one_page_site_builds_its_index_and_semantic_parts(small_project, tmp_
     assert "painful" in part["words"].split(), "the lay word 'painful' should map to the site's 'pain'"
 
 
+def test_wordnet_keeps_only_the_vectors_links_it_can_explain():
+    """Links between words that share only a beginning go; links with a meaning stay or are added."""
+    shared.use_local_extensions()
+    import search_semantic
+
+    site = ["leg", "legal", "anxiety", "system", "pain", "suggest", "medication", "need", "needle", "child"]
+    links = search_semantic.MeaningLinks(site, {"wordnet_similarity": 0.6, "wordnet_floor": 0.45})
+    kept = {(word, site[t]) for word in ["legally", "anxious", "systemic", "painful", "medicare", "needling"]
+            for t in range(len(site)) if links.keeps(word, t)}
+    assert {("legally", "legal"), ("anxious", "anxiety"), ("painful", "pain"), ("needling", "needle")} <= kept
+    assert not kept & {("legally", "leg"), ("systemic", "system"), ("medicare", "medication"), ("needling", "need")}
+    assert "suggest" in {site[t] for t in links.added("recommend")}
+    assert "child" in {site[t] for t in links.added("kid")}
+    assert not links.added("xyzzy")
+
+
 def test_real_words_near_in_spelling_match_the_engines_typo_rule():
     """The semantic table's `real` words are found with numpy for all pairs at once: they must be
     exactly the words the engine's typo correction would turn into a site word (`would_correct`,

