@@ -1,6 +1,7 @@
 """Benchmark the site: build times, test-suite time, page weight and Lighthouse scores.
 
     python tools/bench.py [--runs 3] [--skip-tests] [--skip-lighthouse] [--jobs N] [--growth 10] [--suite-only]
+                          [--against COMMIT]
 
 Builds run in a temporary copy of conf.py and docs/ (others edit the real pages while this
 runs), each timed `--runs` times; the median is printed, as wall time and as CPU time (user +
@@ -11,6 +12,8 @@ run), with the per-page tests run on both.
 Page weight is counted from the built files: the HTML plus every stylesheet, script, image and
 icon it links, the files those stylesheets reference with url(), and the .json files that its
 scripts fetch. "gzip" is each file compressed at level 6, as deploy/nginx-site.conf serves it.
+The suite: `make test` timed once; with `--against COMMIT`, the suite of this tree and of a clone at
+COMMIT run side by side, started together, so the load falls on both alike (the ratio is the measure).
 Lighthouse (npm, version pinned below) runs on Debian's Chromium against the site served by
 nginx with the shipped config when nginx is installed, else by Python's http.server (no gzip).
 """
@@ -227,17 +230,18 @@ def lighthouse_scores(out: Path, runs: int, report_dir: Path) -> tuple[str, dict
 # -- Test suite -------------------------------------------------------------------
 
 class TreeCPU(threading.Thread):
-    """The CPU seconds (user + system) of every process under this one, read from /proc four times a
-    second while it runs. Waited-for children's times (getrusage) miss Chromium's renderers: the
-    zygote process that reaps them is never waited for, so their time reaches no parent."""
+    """The CPU seconds (user + system) of every process under `root` (this one by default), read from
+    /proc four times a second while it runs. Waited-for children's times (getrusage) miss Chromium's
+    renderers: the zygote process that reaps them is never waited for, so their time reaches no parent."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: int | None = None) -> None:
         super().__init__(daemon=True)
         self.seen: dict[tuple[int, str], float] = {}  # (pid, start time) -> its own CPU seconds so far
+        self.root = root or os.getpid()
         self.running = True
 
     def run(self) -> None:
-        ticks, me = os.sysconf("SC_CLK_TCK"), os.getpid()
+        ticks, me = os.sysconf("SC_CLK_TCK"), self.root
         while self.running:
             stats = {}
             for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -251,7 +255,7 @@ class TreeCPU(threading.Thread):
                 parent = pid
                 while parent in stats and parent != me:
                     parent = stats[parent][0]
-                if parent == me and pid != me:
+                if parent == me and (pid != me or me != os.getpid()):
                     self.seen[pid, started] = max(cpu, self.seen.get((pid, started), 0.0))
             time.sleep(0.25)
 
@@ -281,12 +285,59 @@ def test_suite_time() -> tuple[float, float, int]:
 
 # -- Report -----------------------------------------------------------------------
 
-def report_suite() -> None:
+def suites_side_by_side(roots: dict[str, Path]) -> dict[str, tuple[float, float, int, str]]:
+    """The suite (pytest on every core, as `make test` runs it after lint) in each tree, all started
+    together: {name: (wall seconds, CPU seconds of its every process, exit status, summary line)}."""
+    env = {**os.environ, "PYTEST_ADDOPTS": f"-q -p no:cacheprovider {os.environ.get('PYTEST_ADDOPTS', '')}"}
+    start = time.perf_counter()
+    outputs: dict[str, tuple[str, float]] = {}
+
+    def read(name: str, process: subprocess.Popen) -> None:
+        outputs[name] = (process.stdout.read(), time.perf_counter() - start)
+
+    runs = {}
+    for name, root in roots.items():
+        process = subprocess.Popen([sys.executable, "-m", "pytest", "-n", "auto"], cwd=root, env=env, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        meter, reader = TreeCPU(process.pid), threading.Thread(target=read, args=(name, process))
+        meter.start()
+        reader.start()
+        runs[name] = (process, meter, reader)
+    results = {}
+    for name, (process, meter, reader) in runs.items():
+        reader.join()
+        code = process.wait()
+        output, wall = outputs[name]
+        lines = output.strip().splitlines() or ["(no output)"]
+        for line in [line for line in lines if line.startswith(("FAILED", "ERROR"))]:
+            print(f"  {name}: {line}", file=sys.stderr)
+        results[name] = (wall, meter.stop(), code, lines[-1])
+    return results
+
+
+def report_suite(against: str | None = None) -> None:
     print("Running the test suite ...", file=sys.stderr)
     load = os.getloadavg()[0]
-    wall, cpu, code = test_suite_time()
-    print(f"\nTest suite (`make test`: lint, then pytest on every core; one run, load average {load:.1f} "
-          f"at the start, {os.getloadavg()[0]:.1f} at the end): {wall:.1f} s wall, {cpu:.1f} s CPU, exit code {code}")
+    if against is None:
+        wall, cpu, code = test_suite_time()
+        print(f"\nTest suite (`make test`: lint, then pytest on every core; one run, load average {load:.1f} "
+              f"at the start, {os.getloadavg()[0]:.1f} at the end): {wall:.1f} s wall, {cpu:.1f} s CPU, "
+              f"exit code {code}")
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-against-") as tmp:
+        baseline = Path(tmp) / "baseline"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(baseline)], check=True)
+        subprocess.run(["git", "-C", str(baseline), "checkout", "-q", against], check=True)
+        # The same virtualenv: `tools` and the tests are imported from the folder each suite runs in.
+        results = suites_side_by_side({"this tree": ROOT, against: baseline})
+    print(f"\nTest suite, this tree beside {against}, started together (pytest on every core; one run each; "
+          f"load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)\n")
+    print("| tree | wall s | CPU s | exit | result |")
+    print("| ---- | -----: | ----: | ---: | ------ |")
+    for name, (wall, cpu, code, summary) in results.items():
+        print(f"| {name} | {wall:.1f} | {cpu:.1f} | {code} | {summary} |")
+    (wall, cpu, *_), (base_wall, base_cpu, *_) = results.values()
+    print(f"\nThis tree / {against}: wall {wall / base_wall:.2f}, CPU {cpu / base_cpu:.2f}")
 
 
 def report_growth(work: Path, args) -> None:
@@ -330,9 +381,11 @@ def main() -> int:
     parser.add_argument("--growth", type=int, default=10, metavar="FACTOR",
                         help="also time a synthetic site FACTOR times today's size (0: skip)")
     parser.add_argument("--suite-only", action="store_true", help="time only the test suite (make test)")
+    parser.add_argument("--against", metavar="COMMIT",
+                        help="time the suite beside a clone at COMMIT, both started together (a ratio under load)")
     args = parser.parse_args()
     if args.suite_only:
-        report_suite()
+        report_suite(args.against)
         return 0
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -356,7 +409,7 @@ def main() -> int:
             report_growth(work / "growth", args)
 
         if not args.skip_tests:
-            report_suite()
+            report_suite(args.against)
 
         rows = weight_table(out)
         print(f"\n## Page weight (budget {BUDGET_BYTES // 1000} KB uncompressed; 1 KB = 1000 bytes)\n")
