@@ -60,6 +60,7 @@ extensions = [
     "page_feedback",  # "Was this page helpful? / Report a problem" by the reader's own email
     "listen",  # "Listen to this page" with the browser's own speech synthesis
     "decision_guide",  # the decision guide's questions as form controls; its script on its page only
+    "fetch_on_choice",  # the guide's research for each problem in its own file, fetched when the reader chooses
     "offline",  # service worker: saved pages open with no connection
     "section_search",  # the search page's own index, one document per section
     "glossary_headwords",  # one headword per glossary entry; other term lines "Also called" or hidden

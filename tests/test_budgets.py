@@ -6,7 +6,7 @@ from __future__ import annotations
 from pypdf import PdfWriter
 
 from tools import make_handouts, shared
-from tools.page_weight import BUDGET_BYTES
+from tools.page_weight import BUDGET_BYTES, page_assets, weight
 
 PARAGRAPH = "Dry needling may help some kinds of muscle pain, and the research on it is still growing. " * 6
 
@@ -64,3 +64,35 @@ def test_handout_over_two_pages_is_named_and_not_kept(tmp_path):
                         "more than 2; shorten the page, or move what need not be on paper into a \"For clinicians\" "
                         "dropdown (closed dropdowns do not print); its PDF was not kept"]
     assert not pdfs[0].exists() and pdfs[1].exists()
+
+
+def test_a_page_counts_the_heaviest_file_a_choice_fetches(tmp_path):
+    """The decision guide fetches one problem's research when the reader chooses (data-fetch-on-choice):
+    its weight counts the heaviest such file and what that file loads, once, besides what opening loads."""
+    files = {
+        "page.html": '<link rel="stylesheet" href="_static/site.css"><ul>'
+                     '<li data-fetch-on-choice="_static/choice/small.html?v=1"><a href="a.html">A</a></li>'
+                     '<li data-fetch-on-choice="_static/choice/large.html?v=2"><a href="b.html">B</a></li></ul>',
+        "_static/site.css": "body { color: black; }",
+        "_static/choice/small.html": "<p>" + "s" * 100 + "</p>",
+        "_static/choice/large.html": '<link rel="stylesheet" href="_static/part.css"><link rel="stylesheet" '
+                                     'href="_static/site.css"><p>' + "l" * 300 + "</p>",
+        "_static/part.css": "p { margin: 0; }",
+        "a.html": "x" * 5000,  # a page it links to: not downloaded unless followed
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    loaded = [path.relative_to(tmp_path).as_posix() for path in page_assets(tmp_path, tmp_path / "page.html")]
+    assert loaded == ["page.html", "_static/site.css", "_static/choice/large.html", "_static/part.css"]
+    assert weight(page_assets(tmp_path, tmp_path / "page.html")) == sum(
+        len(files[name]) for name in loaded)
+
+
+def test_the_guide_counts_its_heaviest_research_file(site):
+    """In the built site: the decision guide weighs what it loads on opening plus its largest research file."""
+    page = site.out / "decide.html"
+    research = sorted((site.out / "_static/on-choice/decide").glob("*.html"), key=lambda path: path.stat().st_size)
+    assert len(research) >= 9
+    assert research[-1] in page_assets(site.out, page)
+    assert not set(research[:-1]) & set(page_assets(site.out, page))

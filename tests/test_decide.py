@@ -102,23 +102,79 @@ def visible_research(tab) -> list[str]:
         .filter(el => el.offsetParent !== null).map(el => el.dataset.condition)""")
 
 
+def research_links(site) -> dict[str, dict]:
+    """Each problem's list item in step 2: its link to the findings and the file of its research."""
+    return {item["data-condition"]: item for item in site.soup(PAGE).select(".research-links li[data-condition]")}
+
+
+def research_file(out, item) -> str:
+    """The text of the research file a list item names, as built (relative to the guide, at the root)."""
+    return (out / item["data-fetch-on-choice"].split("?")[0]).read_text(encoding="utf-8")
+
+
+def shown_research(tab, problem: str):
+    """The research of `problem`, once fetched and shown."""
+    summary = tab.locator(f'.evidence-summary[data-condition="{problem}"]')
+    expect(summary).to_be_visible()
+    return summary
+
+
 def test_choosing_a_problem_shows_its_research(site, guide):
-    conditions = [s["data-condition"] for s in site.soup(PAGE).select(".evidence-summary[data-condition]")]
+    links = research_links(site)
     problems = [i["value"] for i in site.soup(PAGE).select('input[name="problem"]')]
-    assert set(problems) <= set(conditions), "every problem in step 1 needs its research in step 2"
-    assert visible_research(guide) == conditions, "before a choice, the research for every problem shows"
+    assert set(problems) <= set(links), "every problem in step 1 needs its research in step 2"
+    assert not site.soup(PAGE).select(".evidence-summary"), "each problem's research is fetched, not in the page"
+    assert visible_research(guide) == []
+    expect(guide.locator("#decide-research-status")).to_contain_text("Choose your problem in step 1")
     for problem in ("neck", "low-back", "jaw"):
         guide.check(control("problem", problem))
+        summary = shown_research(guide, problem)
         assert visible_research(guide) == [problem]
-    assert "Jaw pain" in guide.locator("#decide-research-status").inner_text()
-    guide.get_by_role("button", name="Show research for every problem").click()
-    assert visible_research(guide) == conditions
-    guide.get_by_role("button", name="Show only my problem").click()
-    assert visible_research(guide) == ["jaw"]
+        assert clean(summary.inner_text()) == clean(BeautifulSoup(research_file(site.out, links[problem]),
+                                                                  "lxml").get_text())
+    expect(guide.locator("#decide-research-status")).to_contain_text("Showing research for: Jaw pain")
+    guide.check(control("problem", "neck"))  # fetched before: shown again with no new request
+    shown_research(guide, "neck")
+    assert sum("/neck.html" in url for url in guide.requests) == 1
+    assert not guide.problems
+
+
+def test_research_that_cannot_load_says_so_and_links_its_page(site, guide):
+    """Offline, say, for a problem not fetched before: a plain message, a link to its page, and a retry."""
+    guide.route("**/jaw.html?v=*", lambda route: route.abort())
+    guide.check(control("problem", "jaw"))
+    status = guide.locator("#decide-research-status")
+    expect(status).to_contain_text("could not be loaded")
+    href = research_links(site)["jaw"].a["href"]
+    assert status.get_by_role("link").get_attribute("href") == href
+    guide.unroute("**/jaw.html?v=*")
+    status.get_by_role("button", name="Try again").click()
+    shown_research(guide, "jaw")
+
+
+def test_research_fetched_once_opens_offline(browser, site, site_url):
+    """The service worker keeps the guide and the research the reader fetched (cache first: its address
+    carries ?v=), so with no connection the same choice shows it again; a problem never fetched says
+    so and links its page."""
+    context = browser.new_context(service_workers="allow")
+    tab = context.new_page()
+    tab.goto(f"{site_url}/{PAGE}.html")
+    tab.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    tab.check(control("problem", "neck"))
+    shown_research(tab, "neck")
+    context.set_offline(True)
+    tab.reload()
+    tab.check(control("problem", "neck"))
+    shown_research(tab, "neck")
+    tab.check(control("problem", "sports"))
+    expect(tab.locator("#decide-research-status")).to_contain_text("could not be loaded")
+    assert visible_research(tab) == []
+    context.close()
 
 
 def test_research_status_is_announced_only_when_it_changes(guide):
     guide.check(control("problem", "neck"))
+    shown_research(guide, "neck")
     guide.evaluate("""() => { window.statusChanges = 0;
         new MutationObserver(() => window.statusChanges++).observe(
             document.getElementById('decide-research-status'),
@@ -162,6 +218,7 @@ def test_answered_guide_and_its_summary_have_no_axe_violations(browser, site, si
     tab.goto(f"{site_url}/{PAGE}.html")
     answer_every_question(tab, site)
     tab.check("#decide-keep")
+    shown_research(tab, "headache")  # axe reads the fetched research too
     violations = Axe().run(tab, options=AXE_OPTIONS).response["violations"]
     context.close()
     assert not violations, describe(violations)
@@ -174,6 +231,7 @@ def test_the_guide_works_by_keyboard_alone(guide):
     guide.focus(control("ask", "which-muscles"))
     guide.keyboard.press("Space")
     assert guide.is_checked(control("ask", "which-muscles"))
+    shown_research(guide, "headache")
     assert visible_research(guide) == ["headache"]
     assert "how close are they to my lungs" in guide.locator("#decide-sheet").inner_text()
 
@@ -206,8 +264,10 @@ def canonical(site) -> str:
 
 def test_nothing_is_sent_or_stored_unless_asked(site, site_url, guide):
     loaded = len(guide.requests)
-    answer_every_question(guide, site)
-    assert guide.requests[loaded:] == [], "answering sent a request"
+    answer_every_question(guide, site)  # the problem chosen: headache
+    shown_research(guide, "headache")
+    research = research_links(site)["headache"]["data-fetch-on-choice"]
+    assert guide.requests[loaded:] == [f"{site_url}/{research}"], "answering sent more than the research's address"
     assert not [url for url in guide.requests if not url.startswith(site_url + "/")], "a request left the site"
     assert stored(guide) == {"local": {}, "session": {}, "cookie": "", "cookies": []}
     assert not guide.is_checked("#decide-keep"), "keeping answers must be off by default"
@@ -254,7 +314,8 @@ def test_without_javascript_the_page_lists_every_question(browser, site, site_ur
         labels = tab.locator(".decide-question label")
         assert labels.count() == len(site.soup(PAGE).select(".decide-question label"))
         assert all(label.is_visible() for label in labels.all())
-        assert tab.locator(".evidence-summary:visible").count() == len(site.soup(PAGE).select(".evidence-summary"))
+        research = tab.locator(".research-links a")  # each problem's findings, on its page
+        assert research.count() == len(research_links(site)) and all(link.is_visible() for link in research.all())
         assert not tab.locator("#decide-keep").is_visible(), "no storage choice without the script"
         assert not tab.locator("#decide-print").is_visible()
     context.close()
@@ -268,21 +329,25 @@ def test_script_and_styles_load_on_the_guide_only(site):
     assert "<script>" not in site.soup(PAGE).select_one("article").decode(), "inline script: CSP forbids it"
 
 
-def research(html: str, condition: str) -> str:
-    selector = f'#decide-research .evidence-summary[data-condition="{condition}"]'
-    summary = BeautifulSoup(html, "lxml").select_one(selector)
-    return clean(summary.get_text(" "))
+def research(out, condition: str) -> tuple[str, str]:
+    """The address of a problem's research, as the guide names it, and the text of that file."""
+    page = BeautifulSoup((out / f"{PAGE}.html").read_text(encoding="utf-8"), "lxml")
+    item = page.select_one(f'#decide-research .research-links li[data-condition="{condition}"]')
+    summary = BeautifulSoup(research_file(out, item), "lxml").select_one(
+        f'.evidence-summary[data-condition="{condition}"]')
+    return item["data-fetch-on-choice"], clean(summary.get_text(" "))
 
 
 def test_the_research_shown_comes_from_the_evidence_file(site, edited_evidence_site):
     """Change one record of docs/evidence.toml in a copy of docs/, build it (conftest's
-    edited_evidence_site), and see the guide change."""
+    edited_evidence_site), and see the guide change: the file it fetches for that problem, under a
+    new address, so no browser or service worker keeps showing the old one."""
     edit = edited_evidence_site.edits["jaw"]
-    edited = (edited_evidence_site.out / f"{PAGE}.html").read_text(encoding="utf-8")
-    before, after = research(site.html(PAGE), "jaw"), research(edited, "jaw")
+    (address, before), (new_address, after) = research(site.out, "jaw"), research(edited_evidence_site.out, "jaw")
     assert clean(edit.record["result"]) in before and edit.result not in before
     assert edit.result in after and clean(edit.record["result"]) not in after
-    assert research(site.html(PAGE), "neck") == research(edited, "neck")
+    assert new_address != address
+    assert research(site.out, "neck") == research(edited_evidence_site.out, "neck")
 
 
 def test_step_5_is_the_shared_tell_your_physio_list(site):

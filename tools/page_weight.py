@@ -5,7 +5,9 @@ Used by the build (docs/_ext/page_budget.py fails a page over budget) and by the
 stylesheet, script, image and icon it links, the files those stylesheets reference with url(),
 the .json files its scripts fetch (named in them, or in the page's data-fetch-on-open attributes when
 the script builds the address) and the service worker they register (not the pages that worker saves
-for offline reading), as built (uncompressed; 1 KB = 1000 bytes).
+for offline reading), as built (uncompressed; 1 KB = 1000 bytes). A page that fetches one of several
+files when the reader chooses (data-fetch-on-choice: the decision guide's research for one problem)
+counts the largest of them, with what that file loads: using the page downloads one of them at least.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class AssetLinks(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.urls: list[str] = []
+        self.on_choice: list[str] = []  # one of these loads when the reader chooses
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = {name: value or "" for name, value in attrs}
@@ -39,6 +42,8 @@ class AssetLinks(HTMLParser):
             self.urls.append(attr["src"])
         if attr.get("data-fetch-on-open"):  # a file a script fetches as the page opens
             self.urls.append(attr["data-fetch-on-open"])
+        if attr.get("data-fetch-on-choice"):  # a file a script fetches if the reader chooses it
+            self.on_choice.append(attr["data-fetch-on-choice"])
 
 
 def local_file(out: Path, base: str, url: str) -> Path | None:
@@ -51,25 +56,38 @@ def local_file(out: Path, base: str, url: str) -> Path | None:
 
 
 def page_assets(out: Path, page: Path) -> list[Path]:
-    """The page and every built file it makes the browser load."""
+    """The page and every built file it makes the browser load: on opening, and for the heaviest
+    choice the reader can make (its file, and what that file loads, shown in the page)."""
     base = "/" + page.relative_to(out).as_posix()
     parser = AssetLinks()
     parser.feed(page.read_text(encoding="utf-8"))
+    found = loaded(out, base, parser.urls, [])
+    choices = [loaded(out, base, [url], found) for url in dict.fromkeys(parser.on_choice)]
+    return [page, *found, *max(choices, key=weight, default=[])]
+
+
+def loaded(out: Path, base: str, urls: list[str], already: list[Path]) -> list[Path]:
+    """The built files these URLs (relative to the page at `base`) load, besides those `already` loaded;
+    an HTML file fetched into the page loads what it links, relative to the page."""
     found: list[Path] = []
-    queue = [(base, url) for url in parser.urls]
+    queue = [(base, url) for url in urls]
     while queue:
         referrer, url = queue.pop()
         target = local_file(out, referrer, url)
-        if target is None or target in found:
+        if target is None or target in found or target in already:
             continue
         found.append(target)
         target_url = "/" + target.relative_to(out).as_posix()
-        if target.suffix == ".css":
+        if target.suffix == ".html":  # a part of the page, fetched into it
+            part = AssetLinks()
+            part.feed(target.read_text(encoding="utf-8"))
+            queue += [(base, ref) for ref in part.urls]
+        elif target.suffix == ".css":
             queue += [(target_url, ref) for ref in CSS_URL.findall(target.read_text(encoding="utf-8"))]
         elif target.suffix == ".js":  # JSON the script fetches and the worker it registers, from the site root
             script = target.read_text(encoding="utf-8")
             queue += [("/", ref) for ref in JSON_LITERAL.findall(script) + WORKER_LITERAL.findall(script)]
-    return [page, *found]
+    return found
 
 
 def weight(files: list[Path]) -> int:

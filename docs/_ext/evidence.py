@@ -717,10 +717,22 @@ def load(app: Sphinx, env, docnames) -> None:
         logger.warning("%s", message, location=f"{path}:{line}", type="evidence")
 
 
+# Each stylesheet, and what in a page's body needs it (README, "Evidence").
+STYLESHEETS = {
+    # every summary, and the decision guide's, fetched when the reader chooses (fetch_on_choice.py)
+    "evidence.css": ('class="evidence-', "data-fetch-on-choice="),
+    # a full summary's table and key, and the chart; the guide's one-line summaries need none of it
+    "evidence-full.css": ('class="evidence-summary"', 'class="evidence-key', 'class="evidence-chart'),
+}
+
+
 def css_only_where_used(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if "css_files" in context and 'class="evidence-' not in context.get("body", ""):
-        context["css_files"] = [css for css in context["css_files"]
-                                if Path(getattr(css, "filename", str(css))).name != "evidence.css"]
+    if "css_files" not in context:
+        return
+    body = context.get("body", "")
+    unused = {name for name, needs in STYLESHEETS.items() if not any(need in body for need in needs)}
+    context["css_files"] = [css for css in context["css_files"]
+                            if Path(getattr(css, "filename", str(css))).name not in unused]
 
 
 def setup(app: Sphinx) -> dict:
@@ -735,6 +747,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("evidence-links", EvidenceLinks)
     app.add_post_transform(LinkEvidenceHomes)
     app.connect("env-before-read-docs", load)
-    app.add_css_file("evidence.css")
+    for stylesheet in STYLESHEETS:
+        app.add_css_file(stylesheet)
     app.connect("html-page-context", css_only_where_used, priority=PageContext.DROP_UNUSED_ASSETS)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

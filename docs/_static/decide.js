@@ -1,8 +1,10 @@
 /* The decision guide (decide.html): show the research for the chosen problem, build the printable
    summary from the answers, and keep them on this device only if the reader asks.
-   The page works without this script: its HTML holds every question as a native form control.
-   Nothing here sends anything anywhere; the only storage is localStorage, and only when
-   "Keep my answers on this device" is ticked. */
+   The page works without this script: its HTML holds every question as a native form control, and
+   links each problem's research on its own page.
+   No answer leaves the browser. Choosing a problem fetches that problem's research from this site
+   (the file its link in the research list names, data-fetch-on-choice); the only storage is
+   localStorage, and only when "Keep my answers on this device" is ticked. */
 (() => {
   "use strict";
   const STORAGE_KEY = "decide-answers";
@@ -14,8 +16,9 @@
   const keep = document.getElementById("decide-keep");
   const storageStatus = document.getElementById("decide-storage-status");
   const researchStatus = document.getElementById("decide-research-status");
-  const summaries = [...document.querySelectorAll(".evidence-summary[data-condition]")];
-  let showAllResearch = false;
+  const researchShown = document.createElement("div");  // the chosen problem's research, once fetched
+  researchStatus?.after(researchShown);
+  const fetched = new Map();  // problem -> its research's HTML (a promise), fetched once per page view
 
   const controls = () => questions.flatMap((q) => [...q.querySelectorAll("input, textarea")]);
   const clean = (text) => text.replace(/\s+/g, " ").trim();
@@ -79,32 +82,51 @@
 
   /* -- Research for the chosen problem ------------------------------------------------------- */
 
+  function fetchResearch(key, url) {
+    if (!fetched.has(key)) {
+      fetched.set(key, fetch(url).then((response) => {
+        if (!response.ok) throw new Error(`${url}: ${response.status}`);
+        return response.text();
+      }));
+      fetched.get(key).catch(() => fetched.delete(key));  // choosing it again tries again
+    }
+    return fetched.get(key);
+  }
+
   function showResearch() {
     const chosen = document.querySelector('input[name="problem"]:checked');
-    const matching = chosen ? summaries.filter((s) => s.dataset.condition === chosen.value) : [];
-    const showAll = showAllResearch || !matching.length;
-    for (const summary of summaries) summary.hidden = !showAll && !matching.includes(summary);
-    // Rewrite the live status only when what it says changes, or screen readers repeat it on every key.
-    const state = `${chosen ? chosen.value : ""}|${showAll}`;
-    if (!researchStatus || researchStatus.dataset.state === state) return;
-    researchStatus.dataset.state = state;
+    const key = chosen ? chosen.value : "";
+    // Only when the choice changes: the live status is not rewritten on every key pressed.
+    if (!researchStatus || researchStatus.dataset.state === key) return;
+    researchStatus.dataset.state = key;
     researchStatus.hidden = false;
-    researchStatus.replaceChildren();
-    if (!chosen) {
-      researchStatus.textContent = "Choose your problem in step 1 to see only its research here.";
+    researchShown.replaceChildren();
+    const item = chosen && document.querySelector(`.research-links li[data-condition="${key}"]`);
+    if (!item) {
+      researchStatus.textContent = "Choose your problem in step 1 to see its research here.";
       return;
     }
-    const toggle = document.createElement("button");
-    toggle.type = "button";
-    toggle.className = "decide-link-button";
-    toggle.textContent = showAll ? "Show only my problem" : "Show research for every problem";
-    toggle.addEventListener("click", () => {
-      showAllResearch = !showAllResearch;
-      showResearch();
-      researchStatus.querySelector("button")?.focus();
+    const name = labelText(chosen);
+    researchStatus.textContent = `Getting the research for: ${name}.`;
+    fetchResearch(key, item.dataset.fetchOnChoice).then((html) => {
+      if (researchStatus.dataset.state !== key) return;  // the reader chose another problem meanwhile
+      const research = document.createElement("template");
+      research.innerHTML = html;  // this site's own file, written by the build
+      researchShown.replaceChildren(research.content);
+      researchStatus.textContent = `Showing research for: ${name}.`;
+    }, () => {
+      if (researchStatus.dataset.state !== key) return;
+      const again = document.createElement("button");
+      again.type = "button";
+      again.className = "decide-link-button";
+      again.textContent = "Try again";
+      again.addEventListener("click", () => {
+        researchStatus.dataset.state = "";
+        showResearch();
+      });
+      researchStatus.replaceChildren(`The research for ${name} could not be loaded: you may be offline. `, again,
+        " or read it on its page: ", item.querySelector("a").cloneNode(true), ".");
     });
-    const what = showAll ? "Showing research for every problem." : `Showing research for: ${labelText(chosen)}.`;
-    researchStatus.append(what + " ", toggle);
   }
 
   /* -- The summary sheet ------------------------------------------------------------------- */
@@ -231,7 +253,6 @@
     writeAnswers({});
     forget();
     if (keep) keep.checked = false;
-    showAllResearch = false;
     update();
     announce(storageStatus, "Your answers are cleared from this page and this device.");
   });
