@@ -34,21 +34,21 @@ $(VENV)/.installed-test: $(VENV)/.installed
 $(CHROMIUM) $(NGINX) $(JAVA):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx default-jre-headless
 
-$(NPM):  # ESLint (make lint) and Lighthouse (make bench) come from npm
+$(NPM):  # ESLint (make lint), esbuild (the build minifies scripts with it) and Lighthouse (make bench) come from npm
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
 
 $(NODE):  # the search engine's unit tests and make search-bench run in Node
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs
 
-# ESLint and its configuration packages, exactly as package-lock.json pins them.
+# ESLint and its configuration packages, and esbuild, exactly as package-lock.json pins them.
 node_modules/.installed: package.json package-lock.json | $(NPM)
 	$(NPM) ci --no-audit --no-fund --silent
 	touch $@
 
-html: $(VENV)/.installed ## Build the site strictly into _build/html (incremental)
+html: $(VENV)/.installed node_modules/.installed ## Build the site strictly into _build/html (incremental)
 	$(BUILD_SITE) html $(BUILDDIR)/html $(SPHINXOPTS)
 
-serve: $(VENV)/.installed ## Serve the site on http://127.0.0.1:8000 with live reload
+serve: $(VENV)/.installed node_modules/.installed ## Serve the site on http://127.0.0.1:8000 with live reload
 	$(BIN)/sphinx-autobuild --host 127.0.0.1 --port 8000 $$($(BIN)/python -m tools.shared flags) $(SPHINXOPTS) \
 		-c . --watch conf.py --watch tools $(SOURCEDIR) $(BUILDDIR)/html
 
@@ -63,7 +63,7 @@ TESTOPTS    ?= -n auto
 test: lint $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(JAVA) $(NODE) ## Lint, then run the whole test suite (builds the site once)
 	$(BIN)/python -m pytest $(TESTOPTS)
 
-test-fast: $(VENV)/.installed-test $(JAVA) $(NODE) ## Every test that does not launch Chromium
+test-fast: $(VENV)/.installed-test node_modules/.installed $(JAVA) $(NODE) ## Every test that does not launch Chromium
 	$(BIN)/python -m pytest $(TESTOPTS) -m "not browser"
 
 handouts: $(VENV)/.installed-test $(CHROMIUM) html ## Print the handout pages to PDF in _build/handouts, then list them in the site
@@ -82,18 +82,18 @@ site-image: $(VENV)/.installed ## Redraw docs/_static/site-preview.png, the link
 	$(BIN)/python -m tools.make_site_image
 
 .PHONY: versions versions-bench
-versions: $(VENV)/.installed ## Build every release in docs/versions.toml plus dev into _build/site (cached)
+versions: $(VENV)/.installed node_modules/.installed ## Build every release in docs/versions.toml plus dev into _build/site (cached)
 	$(BIN)/python -m tools.build_versions --out $(BUILDDIR)/site --cache $(BUILDDIR)/cache
 
-versions-bench: $(VENV)/.installed ## Time make versions from a fresh clone, cold and cached (median of 3)
+versions-bench: $(VENV)/.installed node_modules/.installed ## Time make versions from a fresh clone, cold and cached (median of 3)
 	$(BIN)/python -m tools.bench_versions
 
 .PHONY: bench
-bench: $(VENV)/.installed-test $(CHROMIUM) $(NGINX) $(NPM) ## Time builds and tests, weigh pages, run Lighthouse (BENCHOPTS=--skip-tests)
+bench: $(VENV)/.installed-test node_modules/.installed $(CHROMIUM) $(NGINX) $(NPM) ## Time builds and tests, weigh pages, run Lighthouse (BENCHOPTS=--skip-tests)
 	$(BIN)/python -m tools.bench $(BENCHOPTS)
 
 .PHONY: search-bench
-search-bench: $(VENV)/.installed-test $(CHROMIUM) $(NODE) ## Rank, cross-validate, time and weigh the search, and a 10x site (SEARCHOPTS="--queries FILE")
+search-bench: $(VENV)/.installed-test node_modules/.installed $(CHROMIUM) $(NODE) ## Rank, cross-validate, time and weigh the search, and a 10x site (SEARCHOPTS="--queries FILE")
 	$(BIN)/python -m tools.search_bench $(SEARCHOPTS)
 
 linkcheck: $(VENV)/.installed ## Check every external link

@@ -44,6 +44,7 @@ class PageContext:
     ADD_ASSETS = 400  # a page's own CSS and JS (app.add_css_file / add_js_file fill the builder's lists)
     DESCRIPTION = 450  # before sphinxext-opengraph (500), which keeps a description already there
     # DEFAULT: Furo fingerprints its assets and builds the sidebar tree; sphinxext-opengraph
+    VERSIONS_SCRIPT = 550  # after versions' page context (500), which it reads; adds versions.js where it loads at once
     SIDEBAR_TREE = 600  # after Furo's handler (500), whose tree it sets
     RESOURCE_FINGERPRINTS = 600  # after Sphinx points favicon_url and logo_url at _static/ (500)
     DROP_UNUSED_ASSETS = 700  # after every handler that adds assets: it replaces the page's lists

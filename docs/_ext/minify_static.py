@@ -1,23 +1,68 @@
 """Ship our own stylesheets and scripts minified; keep the readable sources in docs/_static.
 
 At build-finished, each .css and .js file copied from `html_static_path` (except files already
-named *.min.*) is rewritten in the output with rcssmin / rjsmin, which only drop comments and
-whitespace. About a third of each file goes. Set `minify_static = False` to ship them as written.
+named *.min.*) is rewritten in the output: CSS with rcssmin (comments and whitespace), scripts with
+esbuild (npm, pinned in package.json; `make html` installs it), which also shortens local names and
+simplifies syntax: a third more off each script than dropping whitespace alone, and every page
+loads several (README, "Speed, page weight"). All scripts go through one esbuild run. Without
+node_modules the build warns, saying how to install it, and falls back to rjsmin (whitespace only).
+Set `minify_static = False` to ship them as written.
 """
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import rcssmin
 import rjsmin
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 from tools.event_order import BuildFinished
+from tools.shared import ROOT
 
-# /*! ... */ comments (licence headers, by convention) stay.
-MINIFIERS = {".css": lambda text: rcssmin.cssmin(text, keep_bang_comments=True),
-             ".js": lambda text: rjsmin.jsmin(text, keep_bang_comments=True)}
+logger = logging.getLogger(__name__)
+
+ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
+# /*! ... */ comments (licence headers, by convention) stay; text stays UTF-8 rather than \u escapes.
+ESBUILD_OPTIONS = ["--minify", "--legal-comments=inline", "--charset=utf8", "--log-level=warning"]
+MISSING = "esbuild is not installed, so scripts are minified by rjsmin only (heavier pages): run `npm ci`"
+
+
+def minify_css(text: str) -> str:
+    return rcssmin.cssmin(text, keep_bang_comments=True)
+
+
+def minify_js(text: str) -> str:
+    """One script's text, minified (the offline worker, which the build writes itself)."""
+    if not ESBUILD.is_file():
+        logger.warning(MISSING, type="minify_static")
+        return rjsmin.jsmin(text, keep_bang_comments=True)
+    return run_esbuild(["--loader=js"], text)
+
+
+def minify_js_files(folder: Path, files: list[Path]) -> None:
+    """These built scripts (inside `folder`), minified in place by one esbuild run."""
+    if not files:
+        return
+    if not ESBUILD.is_file():
+        logger.warning(MISSING, type="minify_static")
+        for path in files:
+            path.write_text(rjsmin.jsmin(path.read_text(encoding="utf-8"), keep_bang_comments=True), encoding="utf-8")
+        return
+    run_esbuild([*map(str, files), f"--outdir={folder}", f"--outbase={folder}", "--allow-overwrite"])
+
+
+def run_esbuild(arguments: list[str], text: str | None = None) -> str:
+    result = subprocess.run([str(ESBUILD), *ESBUILD_OPTIONS, *arguments], input=text, capture_output=True,
+                            text=True, encoding="utf-8", check=False)
+    if result.returncode:
+        raise RuntimeError(f"esbuild failed ({result.returncode}): {result.stderr.strip()}")
+    return result.stdout
+
+
+MINIFIERS = {".css": minify_css, ".js": minify_js}
 
 
 def own_static_files(app: Sphinx) -> list[Path]:
@@ -34,10 +79,11 @@ def minify_static(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html" or not app.config.minify_static:
         return
     static = Path(app.outdir, "_static")
-    for relative in own_static_files(app):
-        built = static / relative
-        if built.is_file():
-            built.write_text(MINIFIERS[built.suffix](built.read_text(encoding="utf-8")), encoding="utf-8")
+    built = [static / relative for relative in own_static_files(app) if (static / relative).is_file()]
+    for path in built:
+        if path.suffix == ".css":
+            path.write_text(minify_css(path.read_text(encoding="utf-8")), encoding="utf-8")
+    minify_js_files(static, [path for path in built if path.suffix == ".js"])
 
 
 def setup(app: Sphinx) -> dict:

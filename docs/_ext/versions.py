@@ -18,8 +18,10 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from tools import release_manifest
-from tools.event_order import ConfigInited
-from tools.shared import MANIFEST_NAME, long_date, parse_date
+from tools.event_order import ConfigInited, PageContext
+from tools.shared import MANIFEST_NAME, fingerprint, long_date, parse_date
+
+SWITCHER_SCRIPT = "versions.js"
 
 logger = logging.getLogger(__name__)
 
@@ -96,17 +98,30 @@ def add_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
     }
 
 
-def add_switcher_script(app: Sphinx) -> None:
-    """versions.js drives the switcher and banner of the versioned site; a single-version build has
-    only the static "Version: dev" line and banner, which it leaves alone, so it does not load it."""
-    if build_info(app)["in_site"]:
-        app.add_js_file("versions.js", loading_method="defer")
+def add_switcher_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """versions.js drives the switcher and banner of the versioned site (a single-version build has
+    only the static "Version: dev" line and banner, and no script). A page loads it as it opens only
+    where it shows something at once: an older release's banner lists what changed since, and a
+    version's home page explains a page missing from it. Elsewhere the switcher names the script
+    (`versions.script`, its data-script) and furo.js loads it when the reader first opens or points
+    at the switcher: 3.5 KB less on opening every dev and current page."""
+    info = build_info(app)
+    if not info["in_site"]:
+        return
+    older_release = info["name"] != "dev" and not info["current"]
+    if older_release or pagename == "index":
+        app.add_js_file(SWITCHER_SCRIPT, loading_method="defer")
+    elif "versions" in context:
+        source = next((Path(app.confdir, folder, SWITCHER_SCRIPT) for folder in app.config.html_static_path
+                       if Path(app.confdir, folder, SWITCHER_SCRIPT).is_file()), None)
+        if source is not None:
+            context["versions"]["script"] = context["pathto"](f"_static/{SWITCHER_SCRIPT}", 1) + fingerprint(source)
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("versions_build", "", "env", types=[str])
     app.connect("config-inited", load_build_info, priority=ConfigInited.VERSION)
-    app.connect("builder-inited", add_switcher_script)
     app.connect("html-page-context", add_page_context)
+    app.connect("html-page-context", add_switcher_script, priority=PageContext.VERSIONS_SCRIPT)
     app.add_css_file("versions.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

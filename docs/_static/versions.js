@@ -112,8 +112,9 @@
   explainMissingPage();
   // An older release's banner lists what changed since, so it needs the list now: the banner names
   // the file (page weights count it). The current release's and dev's pages, built knowing every
-  // release, fetch it only when the switcher opens or is pointed at.
-  if (document.querySelector(".version-banner[data-fetch-on-open]")) {
+  // release, fetch it only when the switcher opens or is pointed at; where furo.js loaded this
+  // script because the reader opened the switcher, it is open already.
+  if (document.querySelector(".version-banner[data-fetch-on-open]") || switcher.open) {
     load();
   } else {
     switcher.addEventListener("toggle", load);

@@ -63,4 +63,17 @@
   addEventListener("scroll", soon(onScroll), { passive: true });
   addEventListener("resize", soon(markCurrent));
   markCurrent();
+
+  // The version switcher's script (versions.js) loads when the reader first opens or points at the
+  // switcher, where the switcher names it: most pages never need it (docs/_ext/versions.py).
+  const switcher = document.querySelector(".version-switcher[data-script]");
+  const loadSwitcher = () => {
+    if (!switcher.dataset.script) return;
+    const script = document.createElement("script");
+    script.src = switcher.dataset.script;
+    delete switcher.dataset.script;
+    document.head.append(script);
+  };
+  switcher?.addEventListener("toggle", loadSwitcher);
+  for (const type of ["pointerenter", "focus"]) switcher?.querySelector("summary").addEventListener(type, loadSwitcher);
 })();
