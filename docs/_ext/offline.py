@@ -115,10 +115,10 @@ def write_worker(app: Sphinx, exception: Exception | None) -> None:
         files += [page, *folder_files(outdir, page)]
     settings = {"release": app.config.release, "order": release_order(app),
                 "build": build_hash(outdir, app.config.release), "files": by_folder(files)}
-    worker = (f"const OFFLINE = {json.dumps(settings, separators=(',', ':'))};\n"
-              + WORKER_SOURCE.read_text(encoding="utf-8"))
-    if app.config.minify_static:
-        worker = MINIFIERS[".js"](worker)
+    source = WORKER_SOURCE.read_text(encoding="utf-8")
+    # The settings line stays JSON (a release script or a test can read and rewrite it); the code is minified.
+    worker = (f"const OFFLINE={json.dumps(settings, separators=(',', ':'))};\n"
+              + (MINIFIERS[".js"](source) if app.config.minify_static else source))
     (outdir / WORKER).write_text(worker, encoding="utf-8")
     # Browsers must see a new worker as soon as it is published (nginx: deploy/nginx-site.conf).
     if (host_headers := outdir / "_headers").is_file():
