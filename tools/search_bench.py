@@ -72,7 +72,7 @@ GRID = {
     "fields.heading.weight": [4.0, 6.0, 8.0],
     "bm25.k1": [0.8, 1.2, 1.8],
     "query.section_decay": [0.3, 0.5, 0.7],
-    "semantic.weight": [0.3, 0.5, 0.7],
+    "semantic.weight": [0.5, 0.7, 0.9],
     "query.question_words": [0.0, 1.0],
 }
 
