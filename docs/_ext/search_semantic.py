@@ -123,6 +123,7 @@ class WordNet:
         # Each synset's line by its offset (the field that opens the line: files copied with other line
         # endings no longer have their synsets at those byte offsets).
         self.lines: dict[str, dict[int, str]] = {}
+        self._synsets: dict[tuple[str, int], tuple] = {}
         for pos, name in WORDNET_POS.items():
             text = Path(self.root, f"data.{name}").read_text(encoding="utf-8")
             self.lines[pos] = {int(line[:8]): line for line in text.splitlines() if line[:1].isdigit()}
@@ -141,6 +142,12 @@ class WordNet:
 
     def synset(self, pos: str, offset: int) -> tuple[list[str], list[tuple[str, str, int, int, int]]]:
         """A synset's words and pointers (symbol, part of speech, offset, source word, target word)."""
+        key = (pos, offset)
+        if key not in self._synsets:
+            self._synsets[key] = self._parse(pos, offset)
+        return self._synsets[key]
+
+    def _parse(self, pos: str, offset: int) -> tuple[list[str], list[tuple[str, str, int, int, int]]]:
         fields = self.lines["a" if pos == "s" else pos][offset].split(" | ")[0].split()
         count = int(fields[3], 16)
         words = [WORDNET_MARKER.sub("", fields[4 + 2 * i]).lower() for i in range(count)]
@@ -181,10 +188,6 @@ class MeaningLinks:
         self.similarity, self.floor = settings["wordnet_similarity"], settings["wordnet_floor"]
         self._lemmas: dict[str, frozenset[str]] = {}
         self._related: dict[str, frozenset[str]] = {}
-        self.by_lemma: dict[str, set[int]] = {}
-        for t, word in enumerate(site_words):
-            for lemma in self.lemmas(word):
-                self.by_lemma.setdefault(lemma, set()).add(t)
 
     def lemmas(self, word: str) -> frozenset[str]:
         if word not in self._lemmas:
@@ -196,11 +199,9 @@ class MeaningLinks:
             self._related[word] = frozenset(self.wordnet.related(word))
         return self._related[word]
 
-    def added(self, word: str) -> set[int]:
-        """The site words (numbers) WordNet relates to `word`."""
-        if not self.similarity:
-            return set()
-        return {t for lemma in self.related(word) for t in self.by_lemma.get(lemma, ())}
+    def relates(self, word: str, t: int) -> bool:
+        """Whether WordNet relates `word` to site word `t` (a synonym, a broader or narrower meaning...)."""
+        return bool(self.related(word) & self.lemmas(self.site_words[t]))
 
     def keeps(self, word: str, t: int) -> bool:
         """Whether the vectors' link from `word` to site word `t` stands."""
@@ -210,7 +211,7 @@ class MeaningLinks:
         if word not in self.wordnet or site not in self.wordnet:
             return True  # WordNet does not know one of them: the vectors decide
         mine, theirs = self.related(word), self.related(site)
-        if mine & self.lemmas(site) or theirs & self.lemmas(word):
+        if self.relates(word, t) or theirs & self.lemmas(word):
             return True
         return bool((mine - self.lemmas(word)) & (theirs - self.lemmas(site)))
 
@@ -375,11 +376,11 @@ def build_table(site_words: list[str], settings: dict, stop_words: set[str] = fr
         for row, t in zip(*np.nonzero(similarity >= np.float64(settings["threshold"])), strict=True):
             if meanings.keeps(words[row], int(t)):
                 rows[words[row]].append((float(similarity[row, t]), int(t)))
-        for row, word in enumerate(words):
-            found = {t for _, t in rows[word]}
-            for t in meanings.added(word):
-                if t not in found and similarity[row, t] >= meanings.floor:
-                    rows[word].append((max(float(similarity[row, t]), meanings.similarity), t))
+        if meanings.similarity:  # below the threshold, only the pairs WordNet relates
+            fainter = (similarity >= np.float64(meanings.floor)) & (similarity < np.float64(settings["threshold"]))
+            for row, t in zip(*np.nonzero(fainter), strict=True):
+                if meanings.relates(words[row], int(t)):
+                    rows[words[row]].append((max(float(similarity[row, t]), meanings.similarity), int(t)))
     for word, pairs in rows.items():
         rows[word] = sorted(pairs, reverse=True)[:settings["neighbours"]]
     # Other English words (rarer ones too) close in spelling to a site word get an empty row: they are
