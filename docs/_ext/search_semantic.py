@@ -35,7 +35,7 @@ from pathlib import Path
 SEMANTIC_DIR = "section-search-semantic"  # one file per first letter: the page loads those a query needs
 WORD = re.compile(r"[a-z0-9]+")
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
-TABLE_VERSION = 6
+TABLE_VERSION = 7
 CHUNK = 2048  # English words compared with the site's words at a time
 
 
