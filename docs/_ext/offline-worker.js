@@ -11,29 +11,36 @@ const isPage = (url) => url.startsWith(SCOPE) && /(\.html|\/)$/.test(new URL(url
 // What a saved page loads: stylesheets, scripts, icons, images, and scripts named in data- attributes.
 const ASSET = /(?:href|src|data-[\w-]+)="([^"#:]+\.(?:css|js|svg|png|jpg|webp)(?:\?[^"]*)?)"/g;
 
+// Save a file; for a page, note what it loads in `assets`.
+async function save(cache, file, assets) {
+  const response = await fetch(file, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`${file}: ${response.status}`);
+  await cache.put(file, response.clone());
+  if (file.endsWith(".html") || file.endsWith("/")) {
+    for (const [, asset] of (await response.text()).matchAll(ASSET)) assets.add(new URL(asset, file).href);
+  }
+}
+
 addEventListener("install", (event) => event.waitUntil((async () => {
   const cache = await caches.open(NAME);
   // A folder of scripts only is one string of their names without ".js" (docs/_ext/offline.py).
   const files = Object.entries(OFFLINE.files).flatMap(([folder, names]) =>
     (names.split ? names.split(" ").map((n) => `${n}.js`) : names).map((n) => SCOPE + folder + n));
   const assets = new Set();
-  await Promise.all(files.map(async (file) => {
-    const response = await fetch(file, { cache: "no-cache" });
-    if (!response.ok) throw new Error(`${file}: ${response.status}`);
-    await cache.put(file, response.clone());
-    if (file.endsWith(".html")) {
-      for (const [, asset] of (await response.text()).matchAll(ASSET)) assets.add(new URL(asset, file).href);
-    }
-  }));
+  await Promise.all(files.map((file) => save(cache, file, assets)));
   await cache.addAll([...assets].filter((url) => !files.includes(url)));
-  // Keep what the reader has: the pages open now, and the pages an older build saved (fetched afresh).
+  // Keep what the reader has: the pages open now, and the pages an older build saved (fetched afresh),
+  // with what they load (a page opened before this worker ran, such as the decision guide, has its own script).
   const urls = (await clients.matchAll({ includeUncontrolled: true })).map((client) => client.url);
   for (const name of await caches.keys()) {
     if (name !== NAME && name.endsWith(`|${SCOPE}`)) {
       urls.push(...(await (await caches.open(name)).keys()).map((request) => request.url));
     }
   }
-  await Promise.all(urls.filter(isPage).map((url) => cache.add(url.split("#")[0]).catch(() => {})));
+  const kept = new Set();
+  await Promise.all(urls.filter(isPage).map((url) => save(cache, url.split("#")[0], kept).catch(() => {})));
+  await Promise.all([...kept].filter((url) => !assets.has(url) && !files.includes(url))
+    .map((url) => cache.add(url).catch(() => {})));
   await skipWaiting();
 })()));
 

@@ -259,4 +259,6 @@
   document.getElementById("decide-print")?.addEventListener("click", () => window.print());
   document.querySelectorAll(".decide-storage, .decide-print").forEach((el) => { el.hidden = false; });
   update();
+  // Answers the browser restores on reload or on going back come after this script ran: show them too.
+  window.addEventListener("pageshow", update);
 })();
