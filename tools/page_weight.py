@@ -5,9 +5,9 @@ Used by the build (docs/_ext/page_budget.py fails a page over budget) and by the
 stylesheet, script, image and icon it links, the files those stylesheets reference with url(),
 the .json files its scripts fetch (named in them, or in the page's data-fetch-on-open attributes when
 the script builds the address) and the service worker they register (not the pages that worker saves
-for offline reading), as built (uncompressed; 1 KB = 1000 bytes). A page that fetches one of several
-files when the reader chooses (data-fetch-on-choice: the decision guide's research for one problem)
-counts the largest of them, with what that file loads: using the page downloads one of them at least.
+for offline reading), as built (uncompressed; 1 KB = 1000 bytes). The files a page fetches once the
+reader makes a choice (data-fetch-on-choice: the decision guide's research, every problem's, so the site
+never learns which was chosen) count too, with what they load: using the page downloads them all.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class AssetLinks(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.urls: list[str] = []
-        self.on_choice: list[str] = []  # one of these loads when the reader chooses
+        self.on_choice: list[str] = []  # these load when the reader chooses
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = {name: value or "" for name, value in attrs}
@@ -56,14 +56,13 @@ def local_file(out: Path, base: str, url: str) -> Path | None:
 
 
 def page_assets(out: Path, page: Path) -> list[Path]:
-    """The page and every built file it makes the browser load: on opening, and for the heaviest
-    choice the reader can make (its file, and what that file loads, shown in the page)."""
+    """The page and every built file it makes the browser load: on opening, and once the reader
+    chooses (the files it fetches then, and what they load, shown in the page)."""
     base = "/" + page.relative_to(out).as_posix()
     parser = AssetLinks()
     parser.feed(page.read_text(encoding="utf-8"))
     found = loaded(out, base, parser.urls, [])
-    choices = [loaded(out, base, [url], found) for url in dict.fromkeys(parser.on_choice)]
-    return [page, *found, *max(choices, key=weight, default=[])]
+    return [page, *found, *loaded(out, base, list(dict.fromkeys(parser.on_choice)), found)]
 
 
 def loaded(out: Path, base: str, urls: list[str], already: list[Path]) -> list[Path]:

@@ -15,9 +15,10 @@ Each block inside (an `{evidence-summary}`, keyed by its condition) is written, 
 HTML renders it, to `_static/on-choice/<page>/<condition>.html`. The page's `{evidence-links}` item
 for the same condition, the link to its findings on the condition's own page, names that file in
 `data-fetch-on-choice` (with `?v=` and a hash of its text, so the service worker keeps it cache
-first). Without JavaScript the page shows the links; decide.js fetches the chosen problem's file.
-tools/page_weight.py counts the largest of a page's `data-fetch-on-choice` files, so the budget
-still counts what a reader downloads. Each file gets the trims of the page's article (strip_markup),
+first). Without JavaScript the page shows the links; on the first choice decide.js fetches every
+problem's file (so the site never learns which was chosen) and shows the chosen one.
+tools/page_weight.py counts all of a page's `data-fetch-on-choice` files, so the budget still counts
+what a reader downloads. Each file gets the trims of the page's article (strip_markup),
 and, being HTML, is read by prune_theme_css like the pages.
 """
 

@@ -2,9 +2,10 @@
    summary from the answers, and keep them on this device only if the reader asks.
    The page works without this script: its HTML holds every question as a native form control, and
    links each problem's research on its own page.
-   No answer leaves the browser. Choosing a problem fetches that problem's research from this site
-   (the file its link in the research list names, data-fetch-on-choice); the only storage is
-   localStorage, and only when "Keep my answers on this device" is ticked. */
+   No answer leaves the browser. The first choice of a problem fetches every problem's research from
+   this site (the files the research list names, data-fetch-on-choice), all of them, so the requests
+   never tell the site which problem was chosen; the only storage is localStorage, and only when
+   "Keep my answers on this device" is ticked. */
 (() => {
   "use strict";
   const STORAGE_KEY = "decide-answers";
@@ -108,6 +109,10 @@
     }
     const name = labelText(chosen);
     researchStatus.textContent = `Getting the research for: ${name}.`;
+    // Every problem's file, not only the chosen one's: the site's logs must not learn the answer.
+    for (const other of document.querySelectorAll(".research-links li[data-fetch-on-choice]")) {
+      fetchResearch(other.dataset.condition, other.dataset.fetchOnChoice).catch(() => {});
+    }
     fetchResearch(key, item.dataset.fetchOnChoice).then((html) => {
       if (researchStatus.dataset.state !== key) return;  // the reader chose another problem meanwhile
       const research = document.createElement("template");
