@@ -33,6 +33,12 @@ def index_data(site) -> dict:
     return search_bench.read_index(site.out)
 
 
+def test_the_site_carries_the_licences_of_what_the_semantic_table_derives_from(site):
+    """WordNet 3.0's licence asks for its notice on every copy, modifications included."""
+    assert "WordNet 3.0 Copyright 2006 by Princeton University" in (site.out / "licenses/WordNet-3.0.txt").read_text()
+    assert "MIT License" in (site.out / "licenses/wordllama.txt").read_text()
+
+
 def test_search_page_download_is_within_budget_and_no_other_page_loads_search_files(site):
     """The page on opening, plus the parts of the index, texts and semantic table each query of our
     query file loads (a query loads only the parts its words need)."""

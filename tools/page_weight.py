@@ -7,7 +7,9 @@ the .json files its scripts fetch (named in them, or in the page's data-fetch-on
 the script builds the address) and the service worker they register (not the pages that worker saves
 for offline reading), as built (uncompressed; 1 KB = 1000 bytes). The files a page fetches once the
 reader makes a choice (data-fetch-on-choice: the decision guide's research, every problem's, so the site
-never learns which was chosen) count too, with what they load: using the page downloads them all.
+never learns which was chosen) count too, with what they load: using the page downloads them all. So do
+the scripts a page loads at first use (data-reader: the "Listen" button's reader; data-script: the
+version switcher's script), as issue 18 asks ("the listen script counts").
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ class AssetLinks(HTMLParser):
             self.urls.append(attr["src"])
         if attr.get("data-fetch-on-open"):  # a file a script fetches as the page opens
             self.urls.append(attr["data-fetch-on-open"])
+        for later in ("data-reader", "data-script"):  # a script loaded at first use (listen, the switcher)
+            if attr.get(later):
+                self.urls.append(attr[later])
         if attr.get("data-fetch-on-choice"):  # a file a script fetches if the reader chooses it
             self.on_choice.append(attr["data-fetch-on-choice"])
 

@@ -22,12 +22,14 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import importlib.metadata
 import importlib.util
 import itertools
 import json
 import multiprocessing
 import os
 import re
+import shutil
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -89,6 +91,20 @@ DETACH = {
 # (hyponyms): a general word has hundreds, and a lay word's narrower senses are not what was asked.
 WORDNET_POINTERS = {"@", "@i", "&", "+", "\\", "<", "^", "=", "$", "*", ">"}
 WORDNET_MARKER = re.compile(r"\(\w+\)$")
+
+
+NOTICES_DIR = "licenses"  # the licences of the sources the semantic table is derived from, shipped beside it
+
+
+def write_notices(outdir: Path) -> None:
+    """WordNet 3.0's licence asks that its notice appear on all copies, modifications included, and
+    wordllama's (MIT) on copies of substantial portions: the built site carries both."""
+    folder = Path(outdir, NOTICES_DIR)
+    folder.mkdir(exist_ok=True)
+    shutil.copyfile(wordnet_dir() / "LICENSE", folder / "WordNet-3.0.txt")
+    wordllama = importlib.metadata.distribution("wordllama")
+    licence = next(file for file in wordllama.files or [] if file.name in ("LICENSE", "LICENSE.txt"))
+    shutil.copyfile(wordllama.locate_file(licence), folder / "wordllama.txt")
 
 
 def wordnet_dir() -> Path:

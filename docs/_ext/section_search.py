@@ -435,6 +435,7 @@ def write_split_index(outdir: Path, index: dict, semantic: dict[str, dict]) -> N
         (outdir / folder).mkdir()
         for key, data in items:
             write_script(outdir / folder / f"{key}.js", name, data, str(key))
+    search_semantic.write_notices(outdir)
 
 
 def write_script(path: Path, name: str, data, key: str | None = None) -> None:
