@@ -16,6 +16,7 @@ import pytest
 import sphinx_design.extension
 from playwright.sync_api import expect
 
+import page_assets
 import prune_theme_css
 import strip_markup
 from tools.shared import DOCS
@@ -222,6 +223,18 @@ def test_only_the_pages_with_components_load_their_assets(build_tiny):
     assert "sphinx-design.min.css" in (out / "index.html").read_text()
     other = (out / "other.html").read_text()
     assert "sphinx-design.min.css" not in other and "documentation_options.js" not in other
+
+
+def test_the_search_page_loads_only_what_the_sites_own_search_uses(site):
+    """Sphinx's helpers (doctools, sphinx_highlight, DOCUMENTATION_OPTIONS) serve Sphinx's own search,
+    and the copy-link button a page's section headings: the site's search needs neither. With Sphinx's
+    search back (section_search_enabled = False) its helpers load again."""
+    html = site.html("search")
+    assert "section-search.js" in html and "section-search-index.js" in html
+    for name in ("doctools.js", "sphinx_highlight.js", "documentation_options.js", "copy-link.js", "copy-link.css"):
+        assert name not in html, name
+    assert "copy-link.js" in site.html("decide")
+    assert not {"doctools.js", "documentation_options.js"} & page_assets.unused_assets("search", "", own_search=False)
 
 
 def test_a_single_version_build_does_not_load_the_version_switcher_script(site):

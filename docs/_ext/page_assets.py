@@ -1,7 +1,10 @@
 """A page loads only the stylesheets and scripts it uses.
 
 Per page, drop the code-highlighting stylesheet and Sphinx's search helpers (this site shows no
-code, and only the search page searches), the tabs script, and the sphinx-design stylesheet with
+code, and only the search page searches; with the site's own search, `section_search_enabled`, it
+needs none of them either: nothing reads DOCUMENTATION_OPTIONS or `?highlight=`, and its "/" shortcut
+focused the sidebar's box, not the page's), the copy-link button's files on the search page (it has
+no section headings, and its results come after the script ran), the tabs script, and the sphinx-design stylesheet with
 Furo's stylesheet for it (furo-extensions.css) when the page has no such component (dropdowns do
 not count: strip_markup writes them as plain <details>). It runs after every handler that adds a page's own assets
 (tools/event_order.py), since it hands the page copies of the builder's lists.
@@ -18,12 +21,16 @@ from strip_markup import lean_dropdowns
 from tools.event_order import PageContext
 
 UNUSED_EVERYWHERE = {"pygments.css", "sphinx_highlight.js", "doctools.js", "documentation_options.js"}
+NO_HEADINGS = {"copy-link.js", "copy-link.css"}  # the search page has no section to link to
 DESIGN_CLASS = re.compile(r'class="[^"]*\bsd-')
 
 
-def unused_assets(pagename: str, body: str) -> set[str]:
-    """The file names this page does not need."""
-    unused = set(UNUSED_EVERYWHERE) if pagename != "search" else {"pygments.css"}
+def unused_assets(pagename: str, body: str, own_search: bool = True) -> set[str]:
+    """The file names this page does not need (`own_search`: the site's own search, not Sphinx's)."""
+    if pagename != "search":
+        unused = set(UNUSED_EVERYWHERE)
+    else:
+        unused = UNUSED_EVERYWHERE | NO_HEADINGS if own_search else {"pygments.css", *NO_HEADINGS}
     if "sd-tab-set" not in body:
         unused.add("design-tabs.js")
     if not DESIGN_CLASS.search(lean_dropdowns(body)):  # no sphinx-design component once dropdowns are plain
@@ -34,7 +41,8 @@ def unused_assets(pagename: str, body: str) -> set[str]:
 
 
 def drop_unused_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    unused = unused_assets(pagename, context.get("body", ""))
+    own_search = getattr(app.config, "section_search_enabled", False)  # without section_search: Sphinx's
+    unused = unused_assets(pagename, context.get("body", ""), own_search)
     for key in ("css_files", "script_files"):
         if key in context:
             context[key] = [asset for asset in context[key]
