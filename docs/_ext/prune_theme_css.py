@@ -24,6 +24,7 @@ tests build both ways and compare the computed styles.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,11 +77,25 @@ def loaded_scripts(outdir: Path, pages: list[str]) -> list[Path]:
     scripts = {path: path.read_text(encoding="utf-8", errors="replace") for path in (outdir / "_static").rglob("*.js")}
     named = "".join(pages)
     loaded: list[Path] = []
-    while found := [path for path in scripts if path not in loaded
-                    and re.search(rf"(?<![\w.-]){re.escape(path.name)}", named)]:
+    while True:
+        runs = sorted(set(NAME_RUN.findall(named)))
+        if not (found := [path for path in scripts if path not in loaded and is_named(path.name, named, runs)]):
+            return loaded
         loaded += found
         named += "".join(scripts[path] for path in found)
-    return loaded
+
+
+NAME_RUN = re.compile(r"[\w.-]+")
+
+
+def is_named(name: str, text: str, runs: list[str]) -> bool:
+    """Whether `name` occurs in `text` not preceded by a word character, dot or hyphen. A file name made
+    of those characters can only begin such a run of them, so it is looked up among the text's runs
+    (`runs`: NAME_RUN's matches, sorted), instead of searching the whole text for each name."""
+    if not NAME_RUN.fullmatch(name):
+        return re.search(rf"(?<![\w.-]){re.escape(name)}", text) is not None
+    at = bisect.bisect_left(runs, name)
+    return at < len(runs) and runs[at].startswith(name)
 
 
 # -- Selectors ------------------------------------------------------------------------------
@@ -226,8 +241,9 @@ def substitute(tokens: list, name: str, value: list) -> tuple[list, int]:
 def inline_body_constants(sheets: list[list[Rule]], usage: SiteUsage, outside_css: list[str]) -> None:
     outside = set(VAR_REFERENCE.findall("".join(usage.page_text))) | usage.script_words
     where: dict[str, list[str]] = {}
-    for sheet in sheets:
-        declared_properties("".join(rule.serialize() for rule in sheet), where)
+    for rule in (rule for sheet in sheets for rule in style_rules(sheet)):  # as declared_properties reads them
+        for name in (d.name for d in rule.declarations if d.name.startswith("--")):
+            where.setdefault(name, []).extend(part.strip() for part in rule.prelude.split(","))
     candidates = [(rule, d) for sheet in sheets for rule in sheet if rule.declarations is not None
                   and rule.prelude == "body" for d in rule.declarations
                   if d.name.startswith("--") and len(where.get(d.name, ())) == 1 and not d.important]
@@ -245,12 +261,13 @@ def inline_body_constants(sheets: list[list[Rule]], usage: SiteUsage, outside_cs
 
     users = [rule for sheet in sheets for rule in style_rules(sheet)]
     text = {id(rule): declared(rule) for rule in users}  # kept up to date as properties are written out
+    outside_body = [rule for rule in users if re.search(r"html|:root", rule.prelude)]
     for home, declaration in candidates:
         name, value = declaration.name, strip_whitespace(declaration.value)
         refs = set(VAR_REFERENCE.findall(tinycss2.serialize(value)))
         if name in outside or len(where[name]) != 1 or name in refs or not all(body_only(r) for r in refs):
             continue
-        if any(f"var({name})" in text[id(rule)] for rule in users if re.search(r"html|:root", rule.prelude)):
+        if any(f"var({name})" in text[id(rule)] for rule in outside_body):
             continue  # html is outside body: there the property was never set
         uses = sum(text[id(rule)].count(f"var({name})") for rule in users)
         written = len(tinycss2.serialize(value))
