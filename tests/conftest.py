@@ -103,6 +103,20 @@ def built_once(tmp_path_factory, name: str, build) -> dict:
     return {"folder": folder, **json.loads(record.read_text(encoding="utf-8"))}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_semantic_tables(tmp_path_factory):
+    """Every build in the session (the site, its copies, make versions' dev) keeps and finds its search
+    semantic table in one folder of the session's, not each in its own doctree folder: a table depends
+    only on the site's words and settings (its key), so the builds of the same site build it once
+    (search_semantic.SHARED_CACHE; about 4 CPU seconds a build)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the workers' basetemps sit in the session's own folder
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEARCH_SEMANTIC_CACHE", str(root / "search-semantic"))
+        yield
+
+
 @pytest.fixture(scope="session")
 def once(tmp_path_factory):
     """once(name, make) -> make(folder)'s JSON record plus "folder": made once per session (built_once)."""

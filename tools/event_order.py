@@ -60,10 +60,12 @@ class BuildFinished:
 
     STRIP_MARKUP = 400  # every page loses dead markup before anything reads the pages
     COMPLETE_SITEMAP = 450  # every page into sphinx-sitemap's list, before it writes sitemap.xml (500)
-    # DEFAULT: files written beside the pages: robots.txt, redirect stubs, the search index,
-    # _headers and nginx-headers.conf, PDFs, sitemap.xml
+    # DEFAULT: files written beside the pages: robots.txt, redirect stubs, _headers and
+    # nginx-headers.conf, PDFs, sitemap.xml
     PRUNE_THEME_CSS = 600  # reads every page and script written so far for the classes in use
     MINIFY_STATIC = 650  # our own CSS and JS, as written
+    SEARCH_INDEX = 800  # the search index and its semantic table, which no pass before reads: its process
+    # (search_semantic.PendingTable) has the longest to finish while the passes above run
     OFFLINE_WORKER = 850  # hashes the final files; appends its own line to _headers
     CHECK_OUTPUT = 900  # the checks that read the final output: page budget, safe HTML
     SAVE_STATE = 1000  # last: after every other handler has warned

@@ -14,7 +14,9 @@ but close in spelling to one are written with no neighbours, so that the search 
 words and never "corrects" them into another word (concussion is not conclusion).
 
 The table is built in a process of its own while Sphinx writes the pages (`PendingTable`), and cached
-in the doctree folder, keyed by the site's words and the settings.
+in the doctree folder (or the folder SEARCH_SEMANTIC_CACHE names), keyed by the site's words and the settings. On a build with no cached table,
+that process starts before the pages are read (`TableWorker`) and loads what the table needs whatever
+the site's words (the vectors, the English words, WordNet) while Sphinx reads them.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ import os
 import re
 import shutil
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 SEMANTIC_DIR = "section-search-semantic"  # one file per first letter: the page loads those a query needs
@@ -67,6 +68,7 @@ def english_words(size: int) -> list[str]:
     return list(_ranked_english()[:size])
 
 
+@functools.cache
 def _load_vectors():
     # No tokenizer thread pool: a process that forks after building (a test run) must not deadlock.
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -212,6 +214,12 @@ class WordNet:
         return {w for w in out if "_" not in w and "-" not in w}
 
 
+@functools.cache
+def wordnet() -> WordNet:
+    """WordNet, opened once per process (its lookups are pure, so they are kept across tables)."""
+    return WordNet()
+
+
 class MeaningLinks:
     """WordNet's word on the vectors' links. The vectors are built from pieces of words, so they link
     words that share only a beginning ("legally" and "leg", "medicare" and "medication"): such a link
@@ -221,7 +229,7 @@ class MeaningLinks:
     them at least `wordnet_floor` alike (a word's rare senses are left out: "bill" is not "beak")."""
 
     def __init__(self, site_words: list[str], settings: dict) -> None:
-        self.wordnet = WordNet()
+        self.wordnet = wordnet()
         self.site_words = site_words
         self.similarity, self.floor = settings["wordnet_similarity"], settings["wordnet_floor"]
         self._lemmas: dict[str, frozenset[str]] = {}
@@ -474,35 +482,109 @@ def shards(table: dict) -> dict[str, dict]:
                   "real": " ".join(p["real"])} for key, p in sorted(parts.items())}
 
 
+def warm() -> None:
+    """Load what `build_table` needs whatever the site's words: its modules, the vectors, the English
+    words and WordNet (about half of a table's time, done while Sphinx reads the pages)."""
+    _load_vectors()
+    _ranked_english()
+    wordnet()
+
+
+def _serve(connection) -> None:
+    """The worker process: warm up, then build the one table asked for and send it back."""
+    warm()
+    try:
+        arguments = connection.recv()
+    except EOFError:  # the build ended first
+        return
+    try:
+        connection.send((True, build_table(*arguments)))
+    except Exception as error:  # sent to the build, which raises it
+        connection.send((False, error))
+
+
+class TableWorker:
+    """A process that builds one table. A fresh interpreter (spawn), not a fork: Sphinx's process holds
+    threads and state that a fork would copy, and it never loads the word vectors itself. It warms up
+    as soon as it starts, so a build starts it before reading the pages when it has no cached table."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._connection, theirs = context.Pipe()
+        self._process = context.Process(target=_serve, args=(theirs,), daemon=True)
+        self._process.start()
+        theirs.close()
+
+    def submit(self, site_words: list[str], settings: dict, stop_words: set[str]) -> None:
+        self._connection.send((site_words, settings, set(stop_words)))
+
+    def result(self) -> dict:
+        try:
+            ok, value = self._connection.recv()
+        except EOFError:
+            raise RuntimeError(f"search_semantic: the table's process ended with exit code "
+                               f"{self._process.exitcode}") from None
+        finally:
+            self.stop()
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """End the process (at once: a build that failed or found its table cached needs nothing from it)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._connection.close()
+
+
+# A folder of tables that several builds share (the test suite's, for its many builds of the same
+# site), instead of each build's doctree folder. A table is a pure function of its key, so a build
+# that finds its key there reads it instead of building it again.
+SHARED_CACHE = "SEARCH_SEMANTIC_CACHE"
+
+
+def cache_folder(doctreedir: Path) -> Path:
+    return Path(os.environ.get(SHARED_CACHE) or doctreedir)
+
+
+def has_cached_table(doctreedir: Path) -> bool:
+    """Whether a build has left a table where this build looks (likely still right: then no worker warms up)."""
+    return any(cache_folder(doctreedir).glob("search-semantic-*.json"))
+
+
 class PendingTable:
     """The table for a site's words: from the cache when the words and the settings have not changed,
-    else built in a process of its own, started as soon as the pages are read, so that it is built
-    while Sphinx writes the pages (a second core does it). `result()` waits for it.
+    else built in a process of its own (`worker`, started early, or one started now), started as soon
+    as the pages are read, so that it is built while Sphinx writes the pages (a second core does it).
+    `result()` waits for it."""
 
-    The process is a fresh interpreter (spawn), not a fork: Sphinx's process holds threads and state
-    that a fork would copy, and it never loads the word vectors itself."""
-
-    def __init__(self, site_words: list[str], settings: dict, stop_words: set[str], cache_dir: Path) -> None:
+    def __init__(self, site_words: list[str], settings: dict, stop_words: set[str], doctreedir: Path,
+                 worker: TableWorker | None = None) -> None:
         key = json.dumps([TABLE_VERSION, sorted(set(site_words)), settings, sorted(stop_words)])
-        self.cache = Path(cache_dir, f"search-semantic-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json")
+        self.shared = bool(os.environ.get(SHARED_CACHE))
+        self.cache = cache_folder(doctreedir) / f"search-semantic-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
         self.table = json.loads(self.cache.read_text(encoding="utf-8")) if self.cache.is_file() else None
-        self._executor = self._future = None
-        if self.table is None:
-            self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            self._future = self._executor.submit(build_table, site_words, settings, set(stop_words))
+        self._worker = worker
+        if self.table is not None:
+            self.cancel()
+        else:
+            self._worker = self._worker or TableWorker()
+            self._worker.submit(site_words, settings, stop_words)
 
     def result(self) -> dict:
         if self.table is None:
-            try:
-                self.table = self._future.result()
-            finally:
-                self._executor.shutdown()
+            self.table = self._worker.result()
+            self._worker = None
             self.cache.parent.mkdir(parents=True, exist_ok=True)
-            for old in self.cache.parent.glob("search-semantic-*.json"):
+            for old in [] if self.shared else self.cache.parent.glob("search-semantic-*.json"):
                 old.unlink()
-            self.cache.write_text(json.dumps(self.table, separators=(",", ":")), encoding="utf-8")
+            partial = self.cache.with_suffix(f".{os.getpid()}.tmp")  # a reader never sees half a table
+            partial.write_text(json.dumps(self.table, separators=(",", ":")), encoding="utf-8")
+            partial.replace(self.cache)
         return self.table
 
     def cancel(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(cancel_futures=True)
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None

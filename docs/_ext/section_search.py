@@ -22,7 +22,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 import search_semantic
-from tools.event_order import DoctreeRead, PageContext
+from tools.event_order import BuildFinished, DoctreeRead, PageContext
 
 logger = logging.getLogger(__name__)
 
@@ -446,6 +446,15 @@ def write_script(path: Path, name: str, data, key: str | None = None) -> None:
 
 
 _building: dict[int, tuple[dict, search_semantic.PendingTable]] = {}  # id(app) -> index, its semantic table
+_workers: dict[int, search_semantic.TableWorker] = {}  # id(app) -> the table's process, started before reading
+
+
+def start_worker(app: Sphinx) -> None:
+    """With no table cached (a first or clean build), the table's process starts now and warms up while
+    the pages are read, which takes about half the table's time off the end of the build."""
+    if (app.builder.format == "html" and app.config.section_search_enabled
+            and not search_semantic.has_cached_table(Path(app.doctreedir))):
+        _workers[id(app)] = search_semantic.TableWorker()
 
 
 def start_index(app: Sphinx, env) -> None:
@@ -454,11 +463,14 @@ def start_index(app: Sphinx, env) -> None:
         return
     index = build_index(app, ranking_config())
     stop = set(index["config"]["query"]["stop_words"].split())
-    table = search_semantic.PendingTable(site_words(index), index["config"]["semantic"], stop, Path(app.doctreedir))
+    table = search_semantic.PendingTable(site_words(index), index["config"]["semantic"], stop, Path(app.doctreedir),
+                                         worker=_workers.pop(id(app), None))
     _building[id(app)] = (index, table)
 
 
 def write_index(app: Sphinx, exception: Exception | None) -> None:
+    if (worker := _workers.pop(id(app), None)) is not None:  # the build ended before its pages were read
+        worker.stop()
     building = _building.pop(id(app), None)
     if building is None:
         return
@@ -498,11 +510,12 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("section_search_page_weights", {}, "html", types=[dict])
     app.connect("builder-inited", lambda app: init_env(app, app.env))
     app.connect("builder-inited", skip_builtin_index)
+    app.connect("builder-inited", start_worker)
     app.connect("env-before-read-docs", init_env)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("doctree-read", collect_sections, priority=DoctreeRead.SEARCH_SECTIONS)
     app.connect("html-page-context", add_template_context, priority=PageContext.ADD_ASSETS)
     app.connect("env-updated", start_index)
-    app.connect("build-finished", write_index)
+    app.connect("build-finished", write_index, priority=BuildFinished.SEARCH_INDEX)
     return {"version": "1.0", "env_version": 8, "parallel_read_safe": True, "parallel_write_safe": True}
