@@ -14,9 +14,10 @@ but close in spelling to one are written with no neighbours, so that the search 
 words and never "corrects" them into another word (concussion is not conclusion).
 
 The table is built in a process of its own while Sphinx writes the pages (`PendingTable`), and cached
-in the doctree folder (or the folder SEARCH_SEMANTIC_CACHE names), keyed by the site's words and the settings. On a build with no cached table,
-that process starts before the pages are read (`TableWorker`) and loads what the table needs whatever
-the site's words (the vectors, the English words, WordNet) while Sphinx reads them.
+in the doctree folder (or the folder SEARCH_SEMANTIC_CACHE names), keyed by the site's words and the
+settings. On a build with no cached table, that process starts before the pages are read
+(`TableWorker`) and loads what the table needs whatever the site's words (the vectors, the English
+words, WordNet) while Sphinx reads them.
 """
 
 from __future__ import annotations
