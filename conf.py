@@ -177,10 +177,10 @@ sitemap_excludes = ["search.html", "genindex.html", "404.html"]
 # Every page, with everything it loads, within 100 KB uncompressed, except these (bytes):
 page_budgets = {
     # Every other page is under the 100 KB budget (README, "Speed, page weight"): the heaviest is the references
-    # page, 88.9 KB (about 92 KB in `make versions`' dev build), the "Listen" and switcher scripts counted.
-    "decide": 115_000,  # 109.5 KB (about 112.8 KB in make versions, with the switcher's script) with the
-    # research of all nine problems (12.4 KB), which the first choice fetches, every problem's, so the site's
-    # logs never learn the answer (#17), and the "Listen" reader (2.5 KB), loaded at the first press
+    # page, 86.5 KB (89.8 KB in `make versions`' dev build), the "Listen" and switcher scripts counted.
+    "decide": 110_000,  # 104.2 KB (107.5 KB in make versions, with the switcher's script) with the research
+    # of all nine problems in one file (9.9 KB), which the first choice fetches whichever is chosen, so the
+    # site's logs never learn the answer (#17), and the "Listen" reader (1.9 KB), loaded at the first press
     "search": 103_000,  # 98.6 KB, 101.8 KB in make versions' dev build with the switcher's script (2.7 KB): the
     # search's engine (11.4 KB) and the core of its index (34 KB, 9.4 KB gzip), which load on opening (#14)
 }

@@ -103,13 +103,20 @@ def visible_research(tab) -> list[str]:
 
 
 def research_links(site) -> dict[str, dict]:
-    """Each problem's list item in step 2: its link to the findings and the file of its research."""
+    """Each problem's list item in step 2: its link to the findings on its own page."""
     return {item["data-condition"]: item for item in site.soup(PAGE).select(".research-links li[data-condition]")}
 
 
-def research_file(out, item) -> str:
-    """The text of the research file a list item names, as built (relative to the guide, at the root)."""
-    return (out / item["data-fetch-on-choice"].split("?")[0]).read_text(encoding="utf-8")
+def research_address(out) -> str:
+    """The address of the one file with every problem's research, as the guide names it."""
+    page = BeautifulSoup((out / f"{PAGE}.html").read_text(encoding="utf-8"), "lxml")
+    return page.select_one("#decide-research .research-links")["data-fetch-on-choice"]
+
+
+def research_blocks(out) -> dict:
+    """Each problem's block in that file, as built (relative to the guide, at the root)."""
+    text = (out / research_address(out).split("?")[0]).read_text(encoding="utf-8")
+    return {block["data-condition"]: block for block in BeautifulSoup(text, "lxml").select("[data-condition]")}
 
 
 def shown_research(tab, problem: str):
@@ -126,28 +133,33 @@ def test_choosing_a_problem_shows_its_research(site, guide):
     assert not site.soup(PAGE).select(".evidence-summary"), "each problem's research is fetched, not in the page"
     assert visible_research(guide) == []
     expect(guide.locator("#decide-research-status")).to_contain_text("Choose your problem in step 1")
+    blocks = research_blocks(site.out)
+    assert set(blocks) == set(links), "the file holds every problem's research, and only theirs"
     for problem in ("neck", "low-back", "jaw"):
         guide.check(control("problem", problem))
         summary = shown_research(guide, problem)
         assert visible_research(guide) == [problem]
-        assert clean(summary.inner_text()) == clean(BeautifulSoup(research_file(site.out, links[problem]),
-                                                                  "lxml").get_text())
+        # Titled with its link to the findings, then each finding of the file, in order.
+        assert summary.locator(".evidence-summary-title a").get_attribute("href") == links[problem].a["href"]
+        assert clean(summary.locator(".evidence-summary-title").inner_text()) == clean(links[problem].a.get_text())
+        assert [clean(text) for text in summary.locator("li").all_inner_texts()] == [
+            clean(item.get_text()) for item in blocks[problem].select("li")] != []
     expect(guide.locator("#decide-research-status")).to_contain_text("Showing research for: Jaw pain")
     guide.check(control("problem", "neck"))  # fetched before: shown again with no new request
     shown_research(guide, "neck")
-    assert sum("/neck.html" in url for url in guide.requests) == 1
+    assert sum("/_static/on-choice/" in url for url in guide.requests) == 1
     assert not guide.problems
 
 
 def test_research_that_cannot_load_says_so_and_links_its_page(site, guide):
     """Offline, say, for a problem not fetched before: a plain message, a link to its page, and a retry."""
-    guide.route("**/jaw.html?v=*", lambda route: route.abort())
+    guide.route("**/on-choice/decide.html?v=*", lambda route: route.abort())
     guide.check(control("problem", "jaw"))
     status = guide.locator("#decide-research-status")
     expect(status).to_contain_text("could not be loaded")
     href = research_links(site)["jaw"].a["href"]
     assert status.get_by_role("link").get_attribute("href") == href
-    guide.unroute("**/jaw.html?v=*")
+    guide.unroute("**/on-choice/decide.html?v=*")
     status.get_by_role("button", name="Try again").click()
     shown_research(guide, "jaw")
 
@@ -168,7 +180,7 @@ def test_research_fetched_once_opens_offline(browser, site, site_url):
     context.set_offline(False)
     tab.get_by_role("button", name="Try again").click()
     shown_research(tab, "neck")
-    tab.wait_for_load_state("networkidle")  # the other problems' research, fetched with it
+    tab.wait_for_load_state("networkidle")  # the other problems' research, in the same file
     context.set_offline(True)
     tab.reload()
     tab.check(control("problem", "sports"))
@@ -271,10 +283,10 @@ def test_nothing_is_sent_or_stored_unless_asked(site, site_url, guide):
     answer_every_question(guide, site)  # the problem chosen: headache
     shown_research(guide, "headache")
     guide.wait_for_load_state("networkidle")  # every request the choice made is in the record
-    # Every problem's research, whichever was chosen: the requests do not tell the site the answer.
-    research = {f"{site_url}/{item['data-fetch-on-choice']}" for item in research_links(site).values()}
-    assert len(research) == len(research_links(site)) >= 9
-    assert sorted(guide.requests[loaded:]) == sorted(research), "answering sent more than the research's addresses"
+    # Every problem's research in one file, whichever was chosen: the request does not tell the site the answer.
+    assert set(research_blocks(site.out)) == set(research_links(site)) and len(research_links(site)) >= 9
+    assert guide.requests[loaded:] == [f"{site_url}/{research_address(site.out)}"], \
+        "answering sent more than the research's address"
     assert not [url for url in guide.requests if not url.startswith(site_url + "/")], "a request left the site"
     assert stored(guide) == {"local": {}, "session": {}, "cookie": "", "cookies": []}
     assert not guide.is_checked("#decide-keep"), "keeping answers must be off by default"
@@ -337,24 +349,20 @@ def test_script_and_styles_load_on_the_guide_only(site):
 
 
 def research(out, condition: str) -> tuple[str, str]:
-    """The address of a problem's research, as the guide names it, and the text of that file."""
-    page = BeautifulSoup((out / f"{PAGE}.html").read_text(encoding="utf-8"), "lxml")
-    item = page.select_one(f'#decide-research .research-links li[data-condition="{condition}"]')
-    summary = BeautifulSoup(research_file(out, item), "lxml").select_one(
-        f'.evidence-summary[data-condition="{condition}"]')
-    return item["data-fetch-on-choice"], clean(summary.get_text(" "))
+    """The address of the research file, as the guide names it, and the text of a problem's block in it."""
+    return research_address(out), clean(research_blocks(out)[condition].get_text(" "))
 
 
 def test_the_research_shown_comes_from_the_evidence_file(site, edited_evidence_site):
     """Change one record of docs/evidence.toml in a copy of docs/, build it (conftest's
-    edited_evidence_site), and see the guide change: the file it fetches for that problem, under a
-    new address, so no browser or service worker keeps showing the old one."""
+    edited_evidence_site), and see the guide change: that problem's research in the file it fetches,
+    under a new address, so no browser or service worker keeps showing the old one."""
     edit = edited_evidence_site.edits["jaw"]
     (address, before), (new_address, after) = research(site.out, "jaw"), research(edited_evidence_site.out, "jaw")
     assert clean(edit.record["result"]) in before and edit.result not in before
     assert edit.result in after and clean(edit.record["result"]) not in after
     assert new_address != address
-    assert research(site.out, "neck") == research(edited_evidence_site.out, "neck")
+    assert research(site.out, "neck")[1] == research(edited_evidence_site.out, "neck")[1]
 
 
 def test_step_5_is_the_shared_tell_your_physio_list(site):

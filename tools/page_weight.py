@@ -6,8 +6,8 @@ stylesheet, script, image and icon it links, the files those stylesheets referen
 the .json files its scripts fetch (named in them, or in the page's data-fetch-on-open attributes when
 the script builds the address) and the service worker they register (not the pages that worker saves
 for offline reading), as built (uncompressed; 1 KB = 1000 bytes). The files a page fetches once the
-reader makes a choice (data-fetch-on-choice: the decision guide's research, every problem's, so the site
-never learns which was chosen) count too, with what they load: using the page downloads them all. So do
+reader makes a choice (data-fetch-on-choice: the decision guide's research, one file with every problem's,
+so the site never learns which was chosen) count too, with what they load: using the page downloads them. So do
 the scripts a page loads at first use (data-reader: the "Listen" button's reader; data-script: the
 version switcher's script), as issue 18 asks ("the listen script counts").
 """

@@ -1,4 +1,4 @@
-"""Blocks a page shows for one answer only, moved out of the page into one small file each.
+"""Blocks a page shows for one answer only, moved out of the page into one small file.
 
 The decision guide shows the research of the problem the reader chooses, one of nine: carrying all
 nine in its HTML made it the heaviest page (README, "Decision guide"). Its summaries sit in a
@@ -11,20 +11,23 @@ nine in its HTML made it the heaviest page (README, "Decision guide"). Its summa
     :::
     ::::
 
-Each block inside (an `{evidence-summary}`, keyed by its condition) is written, as the page's own
-HTML renders it, to `_static/on-choice/<page>/<condition>.html`. The page's `{evidence-links}` item
-for the same condition, the link to its findings on the condition's own page, names that file in
-`data-fetch-on-choice` (with `?v=` and a hash of its text, so the service worker keeps it cache
-first). Without JavaScript the page shows the links; on the first choice decide.js fetches every
-problem's file (so the site never learns which was chosen) and shows the chosen one.
-tools/page_weight.py counts all of a page's `data-fetch-on-choice` files, so the budget still counts
-what a reader downloads. Each file gets the trims of the page's article (strip_markup),
-and, being HTML, is read by prune_theme_css like the pages.
+Every block inside (an `{evidence-summary}`, keyed by its condition) is written, as the page's own
+HTML renders it, to one file, `_static/on-choice/<page>.html`: one request, whichever problem is
+chosen, so the site never learns which (issue 17). The page's `{evidence-links}` list, whose items
+link each condition's findings on its own page, names that file in `data-fetch-on-choice` (with
+`?v=` and a hash of its text, so the service worker keeps it cache first). Without JavaScript the
+page shows the links; on the first choice decide.js fetches the file and shows the chosen block,
+titled with its item's link. The file is lean, since it is all downloaded: each block is a
+`<div data-condition>` without its title (the page's link stands in), with no `<p>` in a list item
+and `<b>` for `<strong>`.
+tools/page_weight.py counts the file, so the budget still counts what a reader downloads. It gets
+the trims of the page's article (strip_markup), and, being HTML, is read by prune_theme_css like the pages.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -39,7 +42,13 @@ from strip_markup import without_dead_markup
 logger = logging.getLogger(__name__)
 
 FOLDER = "_static/on-choice"
-ATTRIBUTE = "fetch-on-choice"  # data-fetch-on-choice on the list item that links the same condition
+ATTRIBUTE = "fetch-on-choice"  # data-fetch-on-choice on the list that links each block's condition
+# Markup the fetched blocks can do without: a list's class, the <p> around a list item's one line, the
+# line breaks after block tags (between inline ones a line break is a space, and stays); the labels
+# in bold ("Pain.", "Low.") are <b>, offset text, as the pages' <strong> shows them.
+LEAN = [(re.compile(r'<ul class="simple">'), "<ul>"), (re.compile(r"<(/?)strong>"), r"<\1b>"),
+        (re.compile(r"<li><p>((?:(?!</?p[ >]).)*)</p></li>", re.S), r"<li>\1</li>"),
+        (re.compile(r"(<ul>|</ul>|</li>|</p>|</div>)\n"), r"\1")]
 
 
 class on_choice_node(nodes.General, nodes.Element):
@@ -64,23 +73,35 @@ def keyed_blocks(node: on_choice_node) -> list[tuple[str, nodes.Element]]:
 def in_article(html: str) -> str:
     """The block's HTML with the trims it gets in the page's article (strip_markup's passes)."""
     opening, closing = '<article role="main">', "</article>"
-    return without_dead_markup(opening + html + closing).removeprefix(opening).removesuffix(closing).strip() + "\n"
+    return without_dead_markup(opening + html + closing).removeprefix(opening).removesuffix(closing).strip()
+
+
+def lean_block(block: nodes.Element) -> nodes.Element:
+    """A copy of the block without its classes and title: decide.js gives it both back."""
+    lean = block.deepcopy()
+    lean["classes"] = []
+    title = next((child for child in lean.children if "evidence-summary-title" in child.get("classes", [])), None)
+    if title is not None:
+        lean.remove(title)
+    return lean
+
+
+def lean_html(html: str) -> str:
+    for pattern, replacement in LEAN:
+        html = pattern.sub(replacement, html)
+    return html
 
 
 def write_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Each block to its file; the matching list item names it; the blocks leave the page."""
+    """Every block into the page's one file; the list that links them names it; the blocks leave the page."""
     if app.builder.format != "html":
         return
     groups = list(doctree.findall(on_choice_node))
     if not groups:
         return
-    folder = Path(app.outdir, FOLDER, docname)
-    shutil.rmtree(folder, ignore_errors=True)  # a problem no longer listed leaves no file behind
-    folder.mkdir(parents=True)
     items = {item["data"]["condition"]: item for item in doctree.findall(evidence_cell)
              if item.get("tag") == "li" and "condition" in item.get("data", {})}
-    # From the page's folder to the site root: the files' addresses are relative to the page.
-    to_root = "../" * docname.count("/")
+    blocks, lists = [], []
     for group in groups:
         for key, block in keyed_blocks(group):
             item = items.get(key)
@@ -89,11 +110,21 @@ def write_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                                "could reach its research; add an {evidence-links} list that names it", key,
                                location=group, type="fetch_on_choice")
                 continue
-            html = in_article(app.builder.render_partial(block.deepcopy())["fragment"])
-            (folder / f"{key}.html").write_text(html, encoding="utf-8")
-            digest = hashlib.sha256(html.encode()).hexdigest()[:8]
-            item["data"][ATTRIBUTE] = f"{to_root}{FOLDER}/{docname}/{key}.html?v={digest}"
+            blocks.append(lean_html(in_article(app.builder.render_partial(lean_block(block))["fragment"])))
+            if all(item.parent is not known for known in lists):
+                lists.append(item.parent)
         group.parent.remove(group)
+    if not blocks:
+        return
+    path = Path(app.outdir, FOLDER, f"{docname}.html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(path.with_suffix(""), ignore_errors=True)  # one file per block, as built before
+    html = "\n".join(blocks) + "\n"
+    path.write_text(html, encoding="utf-8")
+    digest = hashlib.sha256(html.encode()).hexdigest()[:8]
+    to_root = "../" * docname.count("/")  # the file's address is relative to the page
+    for links in lists:
+        links["data"][ATTRIBUTE] = f"{to_root}{FOLDER}/{docname}.html?v={digest}"
 
 
 def setup(app: Sphinx) -> dict:

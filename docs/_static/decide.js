@@ -3,8 +3,8 @@
    The page works without this script: its HTML holds every question as a native form control, and
    links each problem's research on its own page.
    No answer leaves the browser. The first choice of a problem fetches every problem's research from
-   this site (the files the research list names, data-fetch-on-choice), all of them, so the requests
-   never tell the site which problem was chosen; the only storage is localStorage, and only when
+   this site, in one file (the one the research list names, data-fetch-on-choice), so the request
+   never tells the site which problem was chosen; the only storage is localStorage, and only when
    "Keep my answers on this device" is ticked. */
 (() => {
   "use strict";
@@ -19,7 +19,8 @@
   const researchStatus = document.getElementById("decide-research-status");
   const researchShown = document.createElement("div");  // the chosen problem's research, once fetched
   researchStatus?.after(researchShown);
-  const fetched = new Map();  // problem -> its research's HTML (a promise), fetched once per page view
+  const researchList = document.querySelector(".research-links[data-fetch-on-choice]");
+  let research = null;  // every problem's research (a promise of its parsed file), fetched once per page view
 
   const controls = () => questions.flatMap((q) => [...q.querySelectorAll("input, textarea")]);
   const clean = (text) => text.replace(/\s+/g, " ").trim();
@@ -83,15 +84,32 @@
 
   /* -- Research for the chosen problem ------------------------------------------------------- */
 
-  function fetchResearch(key, url) {
-    if (!fetched.has(key)) {
-      fetched.set(key, fetch(url).then((response) => {
+  function fetchResearch() {
+    if (!research) {
+      const url = researchList.dataset.fetchOnChoice;
+      research = fetch(url).then((response) => {
         if (!response.ok) throw new Error(`${url}: ${response.status}`);
         return response.text();
-      }));
-      fetched.get(key).catch(() => fetched.delete(key));  // choosing it again tries again
+      }).then((html) => {
+        const file = document.createElement("template");
+        file.innerHTML = html;  // this site's own file, written by the build
+        return file.content;
+      });
+      research.catch(() => { research = null; });  // choosing again tries again
     }
-    return fetched.get(key);
+    return research;
+  }
+
+  // The chosen problem's block, as a summary titled with the link to its findings (the file leaves both out).
+  function researchBlock(all, key, item) {
+    const block = all.querySelector(`[data-condition="${key}"]`);
+    if (!block) throw new Error(`no research for ${key}`);
+    const summary = block.cloneNode(true);
+    summary.className = "evidence-summary compact";
+    const title = element("p", undefined, "evidence-summary-title");
+    title.append(item.querySelector("a").cloneNode(true));
+    summary.prepend(title);
+    return summary;
   }
 
   function showResearch() {
@@ -102,29 +120,22 @@
     researchStatus.dataset.state = key;
     researchStatus.hidden = false;
     researchShown.replaceChildren();
-    const item = chosen && document.querySelector(`.research-links li[data-condition="${key}"]`);
+    const item = chosen && researchList?.querySelector(`li[data-condition="${key}"]`);
     if (!item) {
       researchStatus.textContent = "Choose your problem in step 1 to see its research here.";
       return;
     }
     const name = labelText(chosen);
     researchStatus.textContent = `Getting the research for: ${name}.`;
-    // Every problem's file, not only the chosen one's: the site's logs must not learn the answer.
-    for (const other of document.querySelectorAll(".research-links li[data-fetch-on-choice]")) {
-      fetchResearch(other.dataset.condition, other.dataset.fetchOnChoice).catch(() => {});
-    }
-    fetchResearch(key, item.dataset.fetchOnChoice).then((html) => {
+    // One file with every problem's research, not only the chosen one's: the site's logs must not learn the answer.
+    fetchResearch().then((all) => {
       if (researchStatus.dataset.state !== key) return;  // the reader chose another problem meanwhile
-      const research = document.createElement("template");
-      research.innerHTML = html;  // this site's own file, written by the build
-      researchShown.replaceChildren(research.content);
+      researchShown.replaceChildren(researchBlock(all, key, item));
       researchStatus.textContent = `Showing research for: ${name}.`;
-    }, () => {
+    }).catch(() => {
       if (researchStatus.dataset.state !== key) return;
-      const again = document.createElement("button");
+      const again = element("button", "Try again", "decide-link-button");
       again.type = "button";
-      again.className = "decide-link-button";
-      again.textContent = "Try again";
       again.addEventListener("click", () => {
         researchStatus.dataset.state = "";
         showResearch();
