@@ -17,21 +17,28 @@
   const EXCERPT_WORDS = 32;
   const HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 
-  /* A light English stemmer: enough to join needle/needles/needling, bruise/bruising. */
+  /* A short stem: one vowel group closed by one consonant ("car", "sit", "not"), whose word keeps
+     its final e (care, site, note), as in Porter's stemmer, so that care is not car. */
+  const SHORT = /^[^aeiouy]*[aeiouy][^aeiouywx]$/;
+
+  /* A light English stemmer: enough to join needle/needles/needling, bruise/bruising, care/caring,
+     and to keep apart words that differ by a final e (car/care, not/note, sit/site). */
   function stem(word) {
     if (word.length <= 3 || /\d/.test(word)) return word;
-    let m = /^(.{3,}?)ness$/.exec(word); // tiredness: tired, then tir as "tired" is
+    let m = /^(.{3,}?)ness$/.exec(word); // tiredness: tired, then tire as "tired" is
     let w = m ? m[1] : word;
     if (/ence$/.test(w)) w = `${w.slice(0, -2)}t`; // difference: different
     if (/ie[sd]$/.test(w) && w.length > 4) w = `${w.slice(0, -3)}y`; // cries, cried: cry
     else if (/sses$/.test(w)) w = w.slice(0, -2);
     else if (/[^su]s$/.test(w) && !/is$/.test(w)) w = w.slice(0, -1);
-    m = /^(.{3,}?)(ing|ed)$/.exec(w);
-    if (m && /[aeiouy]/.test(m[1])) {
+    m = /^(.{2,}?)(ing|ed)$/.exec(w);
+    if (m && /[aeiouy]/.test(m[1]) && (m[1].length > 2 || SHORT.test(m[1]))
+        && !/^[^aeiouy]*ee$/.test(`${m[1]}e`)) {  // bleed, need: not ble, ne; used, using: use
       w = m[1];
-      if (/([bdfgmnprt])\1$/.test(w)) w = w.slice(0, -1);
+      if (/([bdfgmnprt])\1$/.test(w)) w = w.slice(0, -1); // sitting: sit
+      else if (SHORT.test(w)) return `${w}e`; // caring, noted: care, note
     }
-    if (w.length > 3 && /e$/.test(w)) w = w.slice(0, -1);
+    if (w.length > 3 && /e$/.test(w) && !SHORT.test(w.slice(0, -1))) w = w.slice(0, -1);
     return w;
   }
 

@@ -78,6 +78,17 @@ test("stem joins tired/tiredness and difference/different", () => {
   assert.equal(stem("difference"), stem("different"));
 });
 
+test("stem keeps apart words that differ by a final e, and joins each one's forms", () => {
+  for (const [a, b] of [["care", "car"], ["note", "not"], ["site", "sit"], ["tube", "tub"], ["scared", "scar"]]) {
+    assert.notEqual(stem(a), stem(b), `${a} / ${b}`);
+  }
+  for (const [a, b] of [["care", "caring"], ["note", "noted"], ["sit", "sitting"], ["use", "used"], ["use", "using"],
+    ["need", "needed"], ["bleed", "bleeds"]]) {
+    assert.equal(stem(a), stem(b), `${a} / ${b}`);
+  }
+  assert.equal(stem("bleed"), "bleed", "not 'ble': -eed words keep their ending");
+});
+
 test("edit distance counts an adjacent swap once and stops past its limit", () => {
   assert.equal(editDistance("pian", "pain", 2), 1);
   assert.equal(editDistance("shoudler", "shoulder", 2), 1);
