@@ -166,9 +166,14 @@
       // A page's weight times its role's ([pages] in the configuration): landing pages rank lower.
       this.prior = this.pages.map((page) => page[2] * (page[3] ? this.config.pages[page[3]] : 1));
       // A heading's stems, and its question words ("how", "often" is a stem) marked with "~".
-      this.headingStems = this.sections.map((section) => [
-        ...new Set(this.tokenize(section[2]).map((w) => (stop.has(w) ? `~${w}` : stem(w)))),
-      ]);
+      const headingStems = (text) => [...new Set(this.tokenize(text).map((w) => (stop.has(w) ? `~${w}` : stem(w))))];
+      this.headingStems = this.sections.map((section) => headingStems(section[2]));
+      // A heading may ask two questions ("What is IMS? Is it different from dry needling?"): each is
+      // compared with the query on its own.
+      this.headingQuestions = this.sections.map((section) => {
+        const asks = section[2].split("?").map(headingStems).filter((stems) => stems.length);
+        return asks.length > 1 ? asks : [headingStems(section[2])];
+      });
       // The names of the site's subject ("dry needling", "IMS") are one concept, in every part of
       // the site: each counts as rare as the sections that use any of them (the core counts them).
       this.topicStems = new Set(stems(this.config.query.topic));
@@ -541,7 +546,7 @@
       const asked = this.questionWeights(plan);
       const hits = [];
       scores.forEach((score, id) => {
-        const likeness = this.likeness(this.headingStems[id], asked);
+        const likeness = Math.max(...this.headingQuestions[id].map((stems) => this.likeness(stems, asked)));
         hits.push({ id, score: score * this.prior[this.sections[id][0]] * (1 + q.heading_likeness * likeness),
                     terms: matched.get(id), words: score, likeness });
       });
