@@ -474,6 +474,15 @@
         });
         if (isTypo && fixed.some(f => this.postings.has(stem(f)))) corrected = true;
       });
+      // Two words the site writes as one ("after care": aftercare, "work out": workout) also find
+      // that word, as the first word's alternative (the names of the subject excepted: "dry needling").
+      concepts.slice(1).forEach((next, i) => {
+        const first = concepts[i];
+        const joined = stem(first.word + next.word);
+        if (this.topicStems.has(first.stem) || this.topicStems.has(next.stem)) return;
+        if (!containsRun(typed, [first.word, next.word])) return;  // typed side by side
+        if (used(joined) && !first.alts.some((alt) => alt[0] === joined)) first.alts.push([joined, 1]);
+      });
       const stems = concepts.map(c => c.stem);
       // Glossary synonyms: a query containing any term line of an entry also searches the others, as
       // other ways to say the typed words (the first of them stands for the phrase), at a lower weight.

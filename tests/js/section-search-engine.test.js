@@ -125,6 +125,25 @@ test("a heading that asks the query's question wins, and links to its section", 
   assert.equal(e.href(top), "a.html#a-often");
 });
 
+test("a heading that asks two questions is compared with the query one question at a time", () => {
+  const e = engine([...SECTIONS, [1, "b-ims", "What is IMS? Is it different from acupuncture or massage?", "IMS is a kind.", "", []]]);
+  const id = e.sections.findIndex((s) => s[1] === "b-ims");
+  assert.equal(e.headingQuestions[id].length, 2);
+  const plan = e.plan("what is IMS");
+  const asked = e.questionWeights(plan);
+  assert.ok(e.likeness(e.headingQuestions[id][0], asked) > e.likeness(e.headingStems[id], asked));
+  assert.equal(e.href(e.search("what is IMS").results[0]), "b.html#b-ims");
+});
+
+test("two words the site writes as one find that word ('after care': aftercare), side by side only", () => {
+  const e = engine([...SECTIONS, [1, "b-aftercare", "Looking after yourself", "Aftercare: rest and drink water.", "", []]]);
+  const after = (query) => e.plan(query).concepts.find((c) => c.word === "after").alts.map((a) => a[0]);
+  assert.ok(after("after care").includes(stem("aftercare")));
+  assert.ok(!after("after the care").includes(stem("aftercare")), "not across a stop word");
+  assert.ok(!e.plan("dry needling").concepts[0].alts.some((a) => a[0] === stem("dryneedling")),
+    "the names of the subject are not joined");
+});
+
 test("one result per page, best first, and a page's top section links to the page itself", () => {
   const e = engine(SECTIONS);
   const results = e.search("dry needling").results;
