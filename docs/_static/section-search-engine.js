@@ -597,8 +597,9 @@
       return { weights, total };
     }
 
-    /* How alike a heading and the query are: Dice overlap of their stems, each weighted by its IDF
-       among the headings (0 to 1). */
+    /* How alike a heading and the query are: the cosine (Ochiai) overlap of their stems, each weighted
+       by its IDF among the headings (0 to 1). Unlike Dice's, it does not fall as fast as the query
+       grows: a long question that asks the heading's question, among other words, still matches it. */
     likeness(stems, asked) {
       if (!stems.length || !asked.total) return 0;
       let shared = 0;
@@ -609,7 +610,7 @@
         total += w;
         if (asked.weights.has(s)) shared += Math.min(w, asked.weights.get(s));
       });
-      return total ? 2 * shared / (total + asked.total) : 0;
+      return total ? shared / Math.sqrt(total * asked.total) : 0;
     }
 
     /* The link of a result: the page, and the section's anchor unless it is the page's top. */
