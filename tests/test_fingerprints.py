@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
+from prune_theme_css import THEME_CSS
+from tools.shared import fingerprint
+
 FINGERPRINT = re.compile(r"^v=[0-9a-f]{8}$")
 
 
@@ -42,3 +45,20 @@ def test_every_static_script_and_stylesheet_link_has_a_fingerprint(site):
     missing = [f"{page}: <{tag}> {url}" for page, tag, url in links
                if not FINGERPRINT.match(urlsplit(url).query)]
     assert not missing, "links into _static/ without a ?v= fingerprint:\n" + "\n".join(missing)
+
+
+def test_pruned_theme_sheets_are_linked_by_what_they_now_hold(site):
+    """The theme's sheets are pruned against the pages after Sphinx fingerprinted them, so their
+    contents change with the pages, not only with their source: the links must follow."""
+    links = [(page, url) for page, tag, url in static_links(site) if tag == "link"]
+    checked = 0
+    for name in THEME_CSS:
+        built = site.out / "_static" / name
+        if not built.is_file():
+            continue
+        expected = fingerprint(built)
+        stale = [f"{page}: {url}" for page, url in links
+                 if urlsplit(url).path.endswith("_static/" + name) and "?" + urlsplit(url).query != expected]
+        assert not stale, f"links to {name} not fingerprinted {expected}:\n" + "\n".join(stale)
+        checked += sum(urlsplit(url).path.endswith("_static/" + name) for _, url in links)
+    assert checked >= 30  # every page links furo.css: not vacuous

@@ -33,6 +33,7 @@ import tinycss2
 from sphinx.application import Sphinx
 
 from tools.event_order import BuildFinished
+from tools.shared import fingerprint
 
 THEME_CSS = ("styles/furo.css", "styles/furo-extensions.css", "sphinx-design.min.css")
 CLASS_ATTR = re.compile(r'class="([^"]*)"')
@@ -321,6 +322,20 @@ def classless_toc_links(css: str) -> str:
     return css
 
 
+def refingerprint(outdir: Path, sheets: list[Path]) -> None:
+    """Point every page's links to the rewritten sheets at their new contents. Sphinx fingerprinted
+    them (`?v=`) as copied, before this pass; a pruned sheet changes with the pages, not only with its
+    source, so a release could otherwise serve new pages with a stale sheet cached for a year."""
+    static = outdir / "_static"
+    current = {path.relative_to(static).as_posix(): fingerprint(path) for path in sheets}
+    links = re.compile("(" + "|".join(map(re.escape, current)) + r")\?v=[0-9a-f]{8}")
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        relinked = links.sub(lambda match: match[1] + current[match[1]], text)
+        if relinked != text:
+            page.write_text(relinked, encoding="utf-8")
+
+
 def prune_theme_css(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.format != "html":
         return
@@ -329,8 +344,15 @@ def prune_theme_css(app: Sphinx, exception: Exception | None) -> None:
     if not app.config.prune_theme_css:  # shipped whole, but matching the page's classless contents links
         for path in paths:
             path.write_text(classless_toc_links(path.read_text(encoding="utf-8")), encoding="utf-8")
-        return
-    usage = SiteUsage.of(Path(app.outdir))
+    else:
+        prune(static, paths)
+    refingerprint(Path(app.outdir), paths)
+
+
+def prune(static: Path, paths: list[Path]) -> None:
+    """Rewrite the theme's sheets without what the built site cannot match."""
+    outdir = static.parent
+    usage = SiteUsage.of(outdir)
     outside_css = sorted({block for text in usage.page_text for block in STYLE_BLOCK.findall(text)})
     for other in static.rglob("*.css"):  # our own stylesheets use the theme's properties
         if other not in paths:
