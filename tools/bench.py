@@ -328,8 +328,11 @@ def report_suite(against: str | None = None) -> None:
         baseline = Path(tmp) / "baseline"
         subprocess.run(["git", "clone", "-q", str(ROOT), str(baseline)], check=True)
         subprocess.run(["git", "-C", str(baseline), "checkout", "-q", against], check=True)
-        if (ROOT / "node_modules").is_dir():  # esbuild (the build minifies with it) and ESLint, as installed here
-            (baseline / "node_modules").symlink_to(ROOT / "node_modules")
+        if (ROOT / "node_modules" / ".installed").is_file():
+            # esbuild (the build minifies with it) and ESLint, as installed here: a copy, never a link (a
+            # test runs `make html` there, whose `npm ci` would empty this tree's), marked up to date.
+            shutil.copytree(ROOT / "node_modules", baseline / "node_modules", symlinks=True)
+            (baseline / "node_modules" / ".installed").touch()
         # The same virtualenv: `tools` and the tests are imported from the folder each suite runs in.
         results = suites_side_by_side({"this tree": ROOT, against: baseline})
     print(f"\nTest suite, this tree beside {against}, started together (pytest on every core; one run each; "
