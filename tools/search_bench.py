@@ -53,6 +53,7 @@ from section_search import (  # noqa: E402  (the indexer's own rules)
     INDEX_FILE,
     TERMS_DIR,
     TEXTS_DIR,
+    capitalised_words,
     core_rows,
     site_words,
     write_split_index,
@@ -373,7 +374,7 @@ def growth(site: Path, factor: int = 10) -> None:
     with tempfile.TemporaryDirectory(prefix="search-growth-") as tmp:
         out = Path(tmp)
         started = time.process_time()
-        table = search_semantic.build_table(site_words(big), config["semantic"], stop)
+        table = search_semantic.build_table(site_words(big), config["semantic"], stop, capitalised_words(big))
         table_cpu = time.process_time() - started
         write_split_index(out, big, search_semantic.shards(table))
         sizes = {where: {"core": ((folder / INDEX_FILE).stat().st_size, gz((folder / INDEX_FILE).read_bytes())),

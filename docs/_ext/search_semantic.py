@@ -39,7 +39,7 @@ from pathlib import Path
 SEMANTIC_DIR = "section-search-semantic"  # one file per first letter: the page loads those a query needs
 WORD = re.compile(r"[a-z0-9]+")
 ENGLISH_WORD = re.compile(r"[a-z]{3,}")
-TABLE_VERSION = 7
+TABLE_VERSION = 8
 CHUNK = 2048  # English words compared with the site's words at a time
 
 
@@ -394,14 +394,19 @@ def _near_in_spelling(words: list[str], site_words: list[str]) -> set[str]:
     return near
 
 
-def build_table(site_words: list[str], settings: dict, stop_words: set[str] = frozenset()) -> dict:
+def build_table(site_words: list[str], settings: dict, stop_words: set[str] = frozenset(),
+                capitalised: set[str] = frozenset()) -> dict:
     """{words, sites, links, real}: `words` (space-separated) each have a list of links, pairs of a
-    site word's number in `sites` and its similarity in per cent; `real` words have no near site word."""
+    site word's number in `sites` and its similarity in per cent; `real` words have no near site word.
+    Names neither get nor give meaning ("boy" is not the author Boyce): the `capitalised` site words
+    (written only with a capital) that WordNet does not know (it knows heparin and Alberta)."""
     import numpy as np
 
     known = set(site_words)
+    spelled = sorted(word for word in known if ENGLISH_WORD.fullmatch(word))
+    names = {word for word in capitalised if word not in wordnet()}
     # Words of one or two letters ("d", "dn") have no reliable vector: they neither get nor give meaning.
-    site_words = sorted(word for word in known if ENGLISH_WORD.fullmatch(word))
+    site_words = [word for word in spelled if word not in names]
     if not site_words:
         return {"words": "", "sites": "", "links": [], "real": ""}
     # Site words get a row too (pregnant -> pregnancy), and common English words (painful -> pain, hurt).
@@ -433,7 +438,7 @@ def build_table(site_words: list[str], settings: dict, stop_words: set[str] = fr
     # Other English words (rarer ones too) close in spelling to a site word get an empty row: they are
     # real words, which the search must not "correct" (shingles is not single).
     spelling = {word for word in english_words(settings["known_words"]) if word not in stop_words}
-    near = _near_in_spelling(sorted(spelling - known), site_words)
+    near = _near_in_spelling(sorted(spelling - known), spelled)
     linked = sorted(word for word, pairs in rows.items() if pairs)
     used = sorted({t for word in linked for _, t in rows[word]})
     number = {t: n for n, t in enumerate(used)}
@@ -516,8 +521,8 @@ class TableWorker:
         self._process.start()
         theirs.close()
 
-    def submit(self, site_words: list[str], settings: dict, stop_words: set[str]) -> None:
-        self._connection.send((site_words, settings, set(stop_words)))
+    def submit(self, site_words: list[str], settings: dict, stop_words: set[str], capitalised: set[str]) -> None:
+        self._connection.send((site_words, settings, set(stop_words), set(capitalised)))
 
     def result(self) -> dict:
         try:
@@ -561,8 +566,8 @@ class PendingTable:
     `result()` waits for it."""
 
     def __init__(self, site_words: list[str], settings: dict, stop_words: set[str], doctreedir: Path,
-                 worker: TableWorker | None = None) -> None:
-        key = json.dumps([TABLE_VERSION, sorted(set(site_words)), settings, sorted(stop_words)])
+                 capitalised: set[str] = frozenset(), worker: TableWorker | None = None) -> None:
+        key = json.dumps([TABLE_VERSION, sorted(set(site_words)), settings, sorted(stop_words), sorted(capitalised)])
         self.shared = bool(os.environ.get(SHARED_CACHE))
         self.cache = cache_folder(doctreedir) / f"search-semantic-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
         self.table = json.loads(self.cache.read_text(encoding="utf-8")) if self.cache.is_file() else None
@@ -571,7 +576,7 @@ class PendingTable:
             self.cancel()
         else:
             self._worker = self._worker or TableWorker()
-            self._worker.submit(site_words, settings, stop_words)
+            self._worker.submit(site_words, settings, stop_words, capitalised)
 
     def result(self) -> dict:
         if self.table is None:

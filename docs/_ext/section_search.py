@@ -303,13 +303,32 @@ def build_index(app: Sphinx, config: dict) -> dict:
             "sections": sections}
 
 
+def index_texts(index: dict) -> list[str]:
+    """The texts the index's pages and sections are searched by, as written."""
+    texts = [page[1] for page in index["pages"]] + [" ".join(group) for group in index["synonyms"]]
+    return texts + [" ".join(section[2:5]) for section in index["sections"]]
+
+
 def site_words(index: dict) -> list[str]:
     """Every word the index's sections use, stop words left out: the targets of the semantic layer."""
     stop = set(index["config"]["query"]["stop_words"].split())
-    texts = [page[1] for page in index["pages"]] + [" ".join(group) for group in index["synonyms"]]
-    texts += [" ".join(section[2:5]) for section in index["sections"]]
-    return sorted({word for text in texts for word in search_semantic.normalise(text)
+    return sorted({word for text in index_texts(index) for word in search_semantic.normalise(text)
                    if word not in stop and not word.isdigit()})
+
+
+WRITTEN_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+
+def capitalised_words(index: dict) -> set[str]:
+    """Site words the site writes only with a capital (Boyce, Gunn, Alberta, IMS, and a word only ever
+    first in a sentence): the semantic layer's names are among them (search_semantic.build_table).
+    Keys and codes (a word with a digit or an underscore: boyce2020, gunn_ims) are not words."""
+    capital, lower = set(), set()
+    for text in index_texts(index):
+        for written in WRITTEN_WORD.findall(text):
+            if "_" not in written and not any(c.isdigit() for c in written):
+                (lower if written[0].islower() else capital).update(search_semantic.normalise(written))
+    return capital - lower
 
 
 def index_words(text: str, stop: set[str], contractions: dict[str, str]) -> list[str]:
@@ -464,7 +483,7 @@ def start_index(app: Sphinx, env) -> None:
     index = build_index(app, ranking_config())
     stop = set(index["config"]["query"]["stop_words"].split())
     table = search_semantic.PendingTable(site_words(index), index["config"]["semantic"], stop, Path(app.doctreedir),
-                                         worker=_workers.pop(id(app), None))
+                                         capitalised=capitalised_words(index), worker=_workers.pop(id(app), None))
     _building[id(app)] = (index, table)
 
 
