@@ -21,12 +21,18 @@ def test_engine_unit_tests_pass_in_node():
     assert "# fail 0" in result.stdout and "# pass 0" not in result.stdout, result.stdout[-2000:]
 
 
+def semantic_part(path) -> dict:
+    """One part of the semantic table, as the script file that carries it assigns it."""
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text[text.index("]=") + 2:].rstrip().rstrip(";"))
+
+
 def test_a_one_page_site_builds_its_index_and_semantic_parts(small_project, tmp_path):
     """The indexer on a tiny project: a site with a handful of words still gets its semantic table.
 
     Built in a child process: the word vectors start threads, and a test process that forks later
     (test_versions) must not inherit them."""
-    project = small_project({"index": "# Pain\n\nA stiff neck.\n"}, ["myst_parser", "section_search"])
+    project = small_project({"index": "# Pain\n\nA stiff neck, as Boyce found.\n"}, ["myst_parser", "section_search"])
     out = tmp_path / "out"
     result = subprocess.run(shared.sphinx_command(out, "-q", srcdir=project.src, confdir=project.src),
                             capture_output=True, text=True, cwd=ROOT, check=False,
@@ -36,9 +42,10 @@ def test_a_one_page_site_builds_its_index_and_semantic_parts(small_project, tmp_
     assert [section[2] for section in index["sections"]] == ["Pain"]
     parts = list((out / "section-search-semantic").glob("*.js"))
     assert parts, "a tiny site should still get the lay-word table"
-    text = (out / "section-search-semantic" / "p.js").read_text(encoding="utf-8")
-    part = json.loads(text[text.index("]=") + 2:].rstrip().rstrip(";"))
+    part = semantic_part(out / "section-search-semantic" / "p.js")
     assert "painful" in part["words"].split(), "the lay word 'painful' should map to the site's 'pain'"
+    targets = {word for path in parts for word in semantic_part(path)["sites"].split()}
+    assert "boyce" not in targets, "a name (written only with a capital, unknown to WordNet) is no lay word's meaning"
 
 
 def test_wordnet_keeps_only_the_vectors_links_it_can_explain():
@@ -54,6 +61,19 @@ def test_wordnet_keeps_only_the_vectors_links_it_can_explain():
     assert not kept & {("legally", "leg"), ("systemic", "system"), ("medicare", "medication"), ("needling", "need")}
     assert links.relates("recommend", site.index("suggest")) and links.relates("kid", site.index("child"))
     assert not links.relates("recommend", site.index("leg")) and not links.relates("xyzzy", site.index("leg"))
+
+
+def test_names_are_the_capitalised_words_no_lower_case_use_shares():
+    """The semantic layer's names come from how the site writes its words: only with a capital. A
+    citation key or a code is not a word; a word also written in lower case is not a name."""
+    shared.use_local_extensions()
+    from section_search import capitalised_words
+
+    index = {"pages": [["page", "What Boyce found"]], "synonyms": [["IMS", "intramuscular stimulation"]],
+             "sections": [["", "a", "Pain", "Boyce et al. found less pain, boyce2020, gunn_ims.", ""],
+                          ["", "b", "Alberta", "Found in Alberta, with Dr Gunn.", ""]]}
+    # "Pain" and "Found" are also written "pain" and "found"; "What" is only ever first (WordNet knows it)
+    assert capitalised_words(index) == {"what", "boyce", "ims", "alberta", "dr", "gunn"}
 
 
 def test_real_words_near_in_spelling_match_the_engines_typo_rule():

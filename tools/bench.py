@@ -238,6 +238,7 @@ class TreeCPU(threading.Thread):
         super().__init__(daemon=True)
         self.seen: dict[tuple[int, str], float] = {}  # (pid, start time) -> its own CPU seconds so far
         self.root = root or os.getpid()
+        self.counts_root = root is not None  # a child's own time counts; this process's is the bench's
         self.running = True
 
     def run(self) -> None:
@@ -255,7 +256,7 @@ class TreeCPU(threading.Thread):
                 parent = pid
                 while parent in stats and parent != me:
                     parent = stats[parent][0]
-                if parent == me and (pid != me or me != os.getpid()):
+                if parent == me and (pid != me or self.counts_root):
                     self.seen[pid, started] = max(cpu, self.seen.get((pid, started), 0.0))
             time.sleep(0.25)
 

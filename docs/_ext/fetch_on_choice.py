@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from pathlib import Path
 
 from docutils import nodes
@@ -118,7 +117,6 @@ def write_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     path = Path(app.outdir, FOLDER, f"{docname}.html")
     path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(path.with_suffix(""), ignore_errors=True)  # one file per block, as built before
     html = "\n".join(blocks) + "\n"
     path.write_text(html, encoding="utf-8")
     digest = hashlib.sha256(html.encode()).hexdigest()[:8]

@@ -34,22 +34,30 @@ def minify_css(text: str) -> str:
     return rcssmin.cssmin(text, keep_bang_comments=True)
 
 
+def esbuild_missing() -> bool:
+    """True (with the warning that says how to install it) when esbuild is not installed."""
+    if ESBUILD.is_file():
+        return False
+    logger.warning(MISSING, type="minify_static")
+    return True
+
+
+def whitespace_only(text: str) -> str:
+    return rjsmin.jsmin(text, keep_bang_comments=True)
+
+
 def minify_js(text: str) -> str:
     """One script's text, minified (the offline worker, which the build writes itself)."""
-    if not ESBUILD.is_file():
-        logger.warning(MISSING, type="minify_static")
-        return rjsmin.jsmin(text, keep_bang_comments=True)
-    return run_esbuild(["--loader=js"], text)
+    return whitespace_only(text) if esbuild_missing() else run_esbuild(["--loader=js"], text)
 
 
 def minify_js_files(folder: Path, files: list[Path]) -> None:
     """These built scripts (inside `folder`), minified in place by one esbuild run."""
     if not files:
         return
-    if not ESBUILD.is_file():
-        logger.warning(MISSING, type="minify_static")
+    if esbuild_missing():
         for path in files:
-            path.write_text(rjsmin.jsmin(path.read_text(encoding="utf-8"), keep_bang_comments=True), encoding="utf-8")
+            path.write_text(whitespace_only(path.read_text(encoding="utf-8")), encoding="utf-8")
         return
     run_esbuild([*map(str, files), f"--outdir={folder}", f"--outbase={folder}", "--allow-overwrite"])
 

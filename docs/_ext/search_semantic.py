@@ -403,9 +403,9 @@ def build_table(site_words: list[str], settings: dict, stop_words: set[str] = fr
     import numpy as np
 
     known = set(site_words)
+    # Words of one or two letters ("d", "dn") have no reliable vector: they neither get nor give meaning.
     spelled = sorted(word for word in known if ENGLISH_WORD.fullmatch(word))
     names = {word for word in capitalised if word not in wordnet()}
-    # Words of one or two letters ("d", "dn") have no reliable vector: they neither get nor give meaning.
     site_words = [word for word in spelled if word not in names]
     if not site_words:
         return {"words": "", "sites": "", "links": [], "real": ""}

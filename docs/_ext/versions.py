@@ -19,7 +19,7 @@ from sphinx.util import logging
 
 from tools import release_manifest
 from tools.event_order import ConfigInited, PageContext
-from tools.shared import MANIFEST_NAME, fingerprint, long_date, parse_date
+from tools.shared import MANIFEST_NAME, long_date, parse_date, static_fingerprint
 
 SWITCHER_SCRIPT = "versions.js"
 
@@ -111,11 +111,8 @@ def add_switcher_script(app: Sphinx, pagename: str, templatename: str, context: 
     older_release = info["name"] != "dev" and not info["current"]
     if older_release or pagename == "index":
         app.add_js_file(SWITCHER_SCRIPT, loading_method="defer")
-    elif "versions" in context:
-        source = next((Path(app.confdir, folder, SWITCHER_SCRIPT) for folder in app.config.html_static_path
-                       if Path(app.confdir, folder, SWITCHER_SCRIPT).is_file()), None)
-        if source is not None:
-            context["versions"]["script"] = context["pathto"](f"_static/{SWITCHER_SCRIPT}", 1) + fingerprint(source)
+    elif "versions" in context and (version := static_fingerprint(app, SWITCHER_SCRIPT)):
+        context["versions"]["script"] = context["pathto"](f"_static/{SWITCHER_SCRIPT}", 1) + version
 
 
 def setup(app: Sphinx) -> dict:
