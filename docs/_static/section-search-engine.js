@@ -552,10 +552,14 @@
         });
       });
       // A section whose heading asks what the query asks is probably the answer (headings are questions).
-      const asked = this.questionWeights(plan);
+      // A query that asks two questions ("Have you had it? Did it help?") is also compared with the
+      // headings one question at a time, as a heading that asks two is.
+      const questions = query.split(/[?.!]+/).filter((part) => this.tokenize(part).length);
+      const asked = [plan, ...(questions.length > 1 ? questions.map((part) => this.plan(part)) : [])]
+        .map((p) => this.questionWeights(p));
       const hits = [];
       scores.forEach((score, id) => {
-        const likeness = Math.max(...this.headingQuestions[id].map((stems) => this.likeness(stems, asked)));
+        const likeness = Math.max(...this.headingQuestions[id].flatMap((stems) => asked.map((a) => this.likeness(stems, a))));
         hits.push({ id, score: score * this.prior[this.sections[id][0]] * (1 + q.heading_likeness * likeness),
                     terms: matched.get(id), words: score, likeness });
       });

@@ -135,6 +135,17 @@ test("a heading that asks two questions is compared with the query one question 
   assert.equal(e.href(e.search("what is IMS").results[0]), "b.html#b-ims");
 });
 
+test("a query that asks two questions is compared with the headings one question at a time", () => {
+  const e = engine([...SECTIONS, [1, "b-work", "Does dry needling work? Does it help?", "It may help some pain.", "", []],
+    [0, "a-before", "Have you had a seizure before?", "Tell us about seizures you have had.", "", []]]);
+  const plan = e.plan("Have you had seizures? Did it help?");
+  const id = e.sections.findIndex((s) => s[1] === "b-work");
+  const whole = e.search("Have you had seizures? Did it help?").all.flatMap((r) => [r.best]).find((h) => h.id === id);
+  const asked = e.questionWeights(plan);
+  assert.ok(whole.likeness > Math.max(...e.headingQuestions[id].map((stems) => e.likeness(stems, asked))),
+    "the second question alone is more like the heading's than the whole query is");
+});
+
 test("two words the site writes as one find that word ('after care': aftercare), side by side only", () => {
   const e = engine([...SECTIONS, [1, "b-aftercare", "Looking after yourself", "Aftercare: rest and drink water.", "", []]]);
   const after = (query) => e.plan(query).concepts.find((c) => c.word === "after").alts.map((a) => a[0]);
