@@ -55,6 +55,7 @@ from section_search import (  # noqa: E402  (the indexer's own rules)
     TEXTS_DIR,
     capitalised_words,
     core_rows,
+    ranking_config,
     site_words,
     write_split_index,
 )
@@ -350,7 +351,7 @@ def read_index(site: Path) -> dict:
 def growth(site: Path, factor: int = 10) -> None:
     """Index and semantic sizes, and engine speed, for a synthetic site `factor` times larger."""
     index = read_index(site)
-    config = index["config"]
+    config = ranking_config()  # with the settings only the build reads (the semantic table's)
     stop = set(config["query"]["stop_words"].split())
     rng = random.Random(10)
     # New pages bring new words, most of them common ones: draw replacements by Zipf's law over the

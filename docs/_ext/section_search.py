@@ -35,9 +35,13 @@ FIELDS = ("title", "heading", "terms", "text", "detail", "shared")  # as the eng
 # A posting's counts per field as one number, a decimal digit per field, the commonest field lowest
 # (text only, once: 1); a count over 9 writes the six counts as a list instead.
 CODE_DIGIT = {"text": 0, "title": 1, "heading": 2, "shared": 3, "terms": 4, "detail": 5}
-# Every ranking weight, read here and written into the index for the engine. It is toolchain, not
-# content: older releases are built with today's (tools/build_versions.py).
+# Every ranking weight, read here and written into the index for the engine (but `BUILD_SETTINGS`).
+# It is toolchain, not content: older releases are built with today's (tools/build_versions.py).
 RANKING_FILE = Path(__file__).with_name("search-ranking.toml")
+# Settings the build applies itself and the engine never reads: the core does not carry them.
+BUILD_SETTINGS = {"pages": {"weights"},
+                  "semantic": {"threshold", "vocabulary", "known_words", "neighbours", "wordnet_similarity",
+                               "wordnet_floor"}}
 CARD_CLASS = "sd-card"  # sphinx-design's grid-item-card
 CLINICIAN_CLASS = "for-clinicians"
 SKIPPED_CLASSES = {"page-meta", "print-footer", "handout-only"}
@@ -234,6 +238,12 @@ def ranking_config() -> dict:
         raise ExtensionError(f"{RANKING_FILE}: {error} (README, 'Search', describes this file)") from error
 
 
+def engine_config(config: dict) -> dict:
+    """The ranking configuration without `BUILD_SETTINGS`: what the engine scores with."""
+    return {name: {key: value for key, value in table.items() if key not in BUILD_SETTINGS.get(name, ())}
+            for name, table in config.items()}
+
+
 def _shared_blocks(env) -> set[str]:
     """Passages written once and shown on several pages (care cards, included snippets): the search
     counts them in their own field, at its lower weight, so that a copy does not outrank the answers."""
@@ -407,8 +417,8 @@ def split_index(index: dict) -> tuple[dict, dict[str, dict], list[list]]:
             part["words"].append(word)
             part["postings"].append(flat)
     core = {key: value for key, value in index.items() if key != "sections"}
-    core |= {"sections": _columns(core_sections), "texts": starts, "terms": sorted(parts),
-             "topic_sections": topic_sections}
+    core |= {"config": engine_config(config), "sections": _columns(core_sections), "texts": starts,
+             "terms": sorted(parts), "topic_sections": topic_sections}
     return core, {key: {"words": " ".join(p["words"]), "postings": p["postings"]} for key, p in parts.items()}, texts
 
 
