@@ -92,7 +92,11 @@ def guide(browser, site_url):
     tab.on("console", lambda message: message.type in ("error", "warning")
            and message.text != WORKER_BLOCKED and tab.problems.append(message.text))
     tab.on("pageerror", lambda error: tab.problems.append(str(error)))
-    tab.goto(f"{site_url}/{PAGE}.html", wait_until="networkidle")
+    # "load" comes after the deferred decide.js ran; the sheet's answer count is its last step. Playwright's
+    # "networkidle" is not enough: it fires after 500 ms with no request, which a busy machine can reach
+    # between the page's own download and its scripts', before decide.js ran (the sheet then empty).
+    tab.goto(f"{site_url}/{PAGE}.html")
+    tab.wait_for_selector("#decide-sheet[data-answers]", state="attached")
     yield tab
     context.close()
 

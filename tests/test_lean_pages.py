@@ -194,6 +194,10 @@ def test_the_sprite_keeps_its_icons_without_their_packaging():
      ' and <a class="muted-link" href="https://pradyunsg.me">@pradyunsg</a>\'s\n\n  '
      '<a href="https://github.com/pradyunsg/furo">Furo</a>\n</div>',
      '<div class="copyright">\nCopyright &#169; 2026\n</div>\n</div>'),
+    ('<meta charset="utf-8">\n<meta name="viewport" content="width=device-width,initial-scale=1">\n<meta name="color-'
+     'scheme" content="light dark"><meta name="viewport" content="width=device-width, initial-scale=1" />\n<title>',
+     '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width,initial-scale=1">\n<meta name="color-'
+     'scheme" content="light dark">\n<title>'),
     ('<div role="list" class="citation-list">\n<div class="citation" id="id9" role="listitem">\n'
      '<span class="label">[Brady et al., 2014]</span>\n<p>S. Brady. <em>Title</em>.</p>\n</div>\n</div>',
      '<ul class="citation-list">\n<li id="id9"><span class="label">[Brady et al., 2014]</span>\n'
@@ -206,6 +210,7 @@ def test_dead_markup_goes(before, after):
 @pytest.mark.parametrize("kept", [
     '<a class="reference internal" href="#x"><span class="std std-ref">a</span> <span class="doc">b</span></a>',
     '<span class="bibtex-citation" id="id4">[x]</span><a href="#id4">back</a>',  # a link targets it
+    '<head><meta name="viewport" content="width=device-width, initial-scale=1" />',  # the only one: it stays
     '<section id="faq-pain">\n<span id="old-label"></span><h2>Does it hurt?<a class="headerlink" href="#faq-pain"',
     # an entry of two paragraphs would lose its structure: the list stays as written
     '<div role="list" class="citation-list">\n<div class="citation" id="id9" role="listitem">\n'
@@ -231,10 +236,24 @@ def test_the_search_page_loads_only_what_the_sites_own_search_uses(site):
     search back (section_search_enabled = False) its helpers load again."""
     html = site.html("search")
     assert "section-search.js" in html and "section-search-index.js" in html
-    for name in ("doctools.js", "sphinx_highlight.js", "documentation_options.js", "copy-link.js", "copy-link.css"):
+    for name in ("doctools.js", "sphinx_highlight.js", "documentation_options.js", "copy-link.js", "copy-link.css",
+                 "print-article.css"):
         assert name not in html, name
-    assert "copy-link.js" in site.html("decide")
+    assert "print.css" in html, "its results still print without the site's chrome"
+    assert "copy-link.js" in site.html("decide") and "print-article.css" in site.html("decide")
     assert not {"doctools.js", "documentation_options.js"} & page_assets.unused_assets("search", "", own_search=False)
+
+
+def test_only_pages_with_dropdowns_load_their_stylesheet(site):
+    """dropdown.css styles the plain <details> dropdowns (and prints only the opened ones): the pages
+    that have one load it, the others (the decision guide, the search page) do not."""
+    with_dropdowns = {path.relative_to(site.out).with_suffix("").as_posix() for path in site.out.rglob("*.html")
+                      if 'class="dropdown' in path.read_text(encoding="utf-8")}
+    assert {"faq", "topics/safety/aftercare"} <= with_dropdowns
+    for path in site.out.rglob("*.html"):
+        name = path.relative_to(site.out).with_suffix("").as_posix()
+        if "_static" not in name:
+            assert ("dropdown.css" in path.read_text(encoding="utf-8")) is (name in with_dropdowns), name
 
 
 def test_a_single_version_build_does_not_load_the_version_switcher_script(site):

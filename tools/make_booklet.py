@@ -84,7 +84,9 @@ def front_matter(settings, pages: list[Page], version: str, numbered: bool) -> s
                else "<p>Every page has been signed off by the clinic's physiotherapists.</p>")
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>{html.escape(settings.project)}: booklet</title>
-<link rel="stylesheet" href="_static/styles/furo.css"><link rel="stylesheet" href="_static/print.css">
+<link rel="stylesheet" href="_static/styles/furo.css"><link rel="stylesheet" href="_static/dropdown.css">
+<link rel="stylesheet" href="_static/print.css">
+<link rel="stylesheet" href="_static/print-article.css">
 <style>
   .cover {{ height: 235mm; display: flex; flex-direction: column; justify-content: space-between; break-after: page; }}
   .cover h1 {{ font-size: 26pt; line-height: 1.15; margin: 20mm 0 6pt; }}

@@ -3,11 +3,14 @@
 Per page, drop the code-highlighting stylesheet and Sphinx's search helpers (this site shows no
 code, and only the search page searches; with the site's own search, `section_search_enabled`, it
 needs none of them either: nothing reads DOCUMENTATION_OPTIONS or `?highlight=`, and its "/" shortcut
-focused the sidebar's box, not the page's), the copy-link button's files on the search page (it has
-no section headings, and its results come after the script ran), the tabs script, and the sphinx-design stylesheet with
-Furo's stylesheet for it (furo-extensions.css) when the page has no such component (dropdowns do
-not count: strip_markup writes them as plain <details>). It runs after every handler that adds a page's own assets
-(tools/event_order.py), since it hands the page copies of the builder's lists.
+focused the sidebar's box, not the page's), the copy-link button's files and print-article.css on
+the search page (it has no section headings, its results come after the script ran, and they print
+as a list of links with print.css alone), the tabs script, the sphinx-design stylesheet with Furo's
+stylesheet for it (furo-extensions.css) when the page has no such component (dropdowns do
+not count: strip_markup writes them as plain <details>), and the dropdowns' own stylesheet
+(dropdown.css: 20 of the site's pages have one; the decision guide and the search page do not).
+It runs after every handler that adds a page's own assets (tools/event_order.py), since it hands the
+page copies of the builder's lists.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from strip_markup import lean_dropdowns
 from tools.event_order import PageContext
 
 UNUSED_EVERYWHERE = {"pygments.css", "sphinx_highlight.js", "doctools.js", "documentation_options.js"}
-NO_HEADINGS = {"copy-link.js", "copy-link.css"}  # the search page has no section to link to
+# The search page has no section to link to, and no article parts to print (its results are links).
+NOT_ON_SEARCH = {"copy-link.js", "copy-link.css", "print-article.css"}
 DESIGN_CLASS = re.compile(r'class="[^"]*\bsd-')
+DROPDOWN_CLASS = re.compile(r'class="[^"]*\b(?:sd-)?dropdown\b')  # as sphinx-design writes it, or strip_markup
 
 
 def unused_assets(pagename: str, body: str, own_search: bool = True) -> set[str]:
@@ -30,7 +35,9 @@ def unused_assets(pagename: str, body: str, own_search: bool = True) -> set[str]
     if pagename != "search":
         unused = set(UNUSED_EVERYWHERE)
     else:
-        unused = UNUSED_EVERYWHERE | NO_HEADINGS if own_search else {"pygments.css", *NO_HEADINGS}
+        unused = UNUSED_EVERYWHERE | NOT_ON_SEARCH if own_search else {"pygments.css", *NOT_ON_SEARCH}
+    if not DROPDOWN_CLASS.search(body):
+        unused.add("dropdown.css")
     if "sd-tab-set" not in body:
         unused.add("design-tabs.js")
     if not DESIGN_CLASS.search(lean_dropdowns(body)):  # no sphinx-design component once dropdowns are plain

@@ -30,7 +30,9 @@ The passes, in the order of PASSES (each takes a page's HTML and returns it):
    links out of the site a patient has no use for; the copyright line stays).
 11. `drop_heading_slug_ids`: the id docutils derives from a heading's words (`<span id="how-long-...">`),
    beside the section's label, which is the published id (objects.inv, the anchor lock): nothing links it.
-12. `drop_indentation`: blank lines and indentation between tags (not inside pre, textarea or script;
+12. `drop_second_viewport`: the viewport tag docutils writes into the page's metadata, after Furo's own
+   (the same setting twice: the browser reads one).
+13. `drop_indentation`: blank lines and indentation between tags (not inside pre, textarea or script;
    a style element is minified instead: Furo's colour variables).
 
 A new trim of the page markup is a function here, placed in PASSES where it must run.
@@ -79,6 +81,8 @@ ARTICLE = re.compile(r'<article role="main"[^>]*>.*?</article>', re.S)
 ARTICLE_LINK_CLASS = re.compile(r'<a class="reference (?:internal|external)" (?=href=)')
 THEME_CREDIT = re.compile(r'\s*Made with <a href="https://www\.sphinx-doc\.org/">Sphinx</a> and .*?'
                           r'<a href="https://github\.com/pradyunsg/furo">Furo</a>', re.S)
+FURO_VIEWPORT = '<meta name="viewport" content="width=device-width,initial-scale=1">'
+DOCUTILS_VIEWPORT = re.compile(r'<meta name="viewport" content="width=device-width, initial-scale=1" />')
 CITATION_ID = re.compile(r'<span class="bibtex-citation" id="(?P<id>id\d+)">')
 DESIGN_ICON = re.compile(r'<svg version="1\.1" (?P<size>width="[^"]*" height="[^"]*") '
                          r'class="(?P<cls>sd-octicon sd-octicon-(?P<name>[\w-]+))" viewBox="(?P<box>[^"]*)" '
@@ -178,6 +182,12 @@ def drop_theme_credit(page: str) -> str:
     return THEME_CREDIT.sub("", page, count=1)
 
 
+def drop_second_viewport(page: str) -> str:
+    if FURO_VIEWPORT not in page:  # a page without Furo's head keeps the one it has
+        return page
+    return DOCUTILS_VIEWPORT.sub("", page, count=1)
+
+
 def drop_indentation(page: str) -> str:
     return INDENTATION.sub(kept_verbatim, page)
 
@@ -194,7 +204,7 @@ def kept_verbatim(match: re.Match) -> str:
 
 PASSES = (lean_dropdowns, share_repeated_icons, drop_unused_icons, lean_sprite, drop_link_wrappers,
           drop_bracket_spans, drop_unlinked_citation_ids, lean_citation_list, drop_article_link_classes,
-          drop_theme_credit, drop_heading_slug_ids, drop_indentation)
+          drop_theme_credit, drop_heading_slug_ids, drop_second_viewport, drop_indentation)
 
 
 def without_dead_markup(page: str) -> str:
