@@ -4,8 +4,8 @@ The passes, in the order of PASSES (each takes a page's HTML and returns it):
 
 1. `lean_dropdowns`: each sphinx-design dropdown (a card of five nested classed elements and a
    chevron icon, about 480 bytes of markup: 14 KB of the FAQ) becomes a plain `<details
-   class="dropdown">` with `<summary>` and `<div class="dropdown-body">`, styled by clinic.css
-   (chevron drawn in CSS). Its other classes (`for-clinicians`) and attributes stay. A page with no
+   class="dropdown">` with `<summary>` and `<div class="dropdown-body">`, styled by dropdown.css
+   (chevron drawn in CSS; only the pages with a dropdown load it). Its other classes (`for-clinicians`) and attributes stay. A page with no
    other sphinx-design component then loads no sphinx-design stylesheet (page_assets).
 2. `share_repeated_icons`: an icon sphinx-design repeats inline is drawn once, as a symbol in
    Furo's sprite, and used by reference where it stood.
@@ -90,7 +90,7 @@ DESIGN_ICON = re.compile(r'<svg version="1\.1" (?P<size>width="[^"]*" height="[^
 
 
 def lean_dropdowns(page: str) -> str:
-    """Each dropdown as a plain <details> with its own small stylesheet (clinic.css), not a card."""
+    """Each dropdown as a plain <details> with its own small stylesheet (dropdown.css), not a card."""
     def lean(match: re.Match) -> str:
         body = match["body"].replace('<p class="sd-card-text">', "<p>")
         return (f'<details class="dropdown{match["classes"]}"{match["attributes"]}><summary>{match["title"]}</summary>'
