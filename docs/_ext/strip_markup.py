@@ -5,8 +5,9 @@ The passes, in the order of PASSES (each takes a page's HTML and returns it):
 1. `lean_dropdowns`: each sphinx-design dropdown (a card of five nested classed elements and a
    chevron icon, about 480 bytes of markup: 14 KB of the FAQ) becomes a plain `<details
    class="dropdown">` with `<summary>` and `<div class="dropdown-body">`, styled by dropdown.css
-   (chevron drawn in CSS; only the pages with a dropdown load it). Its other classes (`for-clinicians`) and attributes stay. A page with no
-   other sphinx-design component then loads no sphinx-design stylesheet (page_assets).
+   (chevron drawn in CSS; only the pages with a dropdown load it). Its other classes
+   (`for-clinicians`) and attributes stay. A page with no other sphinx-design component then loads
+   no sphinx-design stylesheet (page_assets).
 2. `share_repeated_icons`: an icon sphinx-design repeats inline is drawn once, as a symbol in
    Furo's sprite, and used by reference where it stood.
 3. `drop_unused_icons`: the sprite's symbols the page never uses (Furo ships nine, a page uses seven).
