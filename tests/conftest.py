@@ -377,34 +377,50 @@ class Visit:
 
 @pytest.fixture(scope="session")
 def page_visits(browser, site_url, once):
-    """page_visits(theme, path) -> Visit: the page opened once per session and viewport in a fresh
-    context, under the site's own Content-Security-Policy; axe-core runs on it in the light colour
-    scheme, then again in the dark one (Chromium's emulated prefers-color-scheme, which the site's CSS
-    follows: no script reads it while the page loads), and the network is allowed to go quiet. What it
-    asked for and logged in both schemes is every reader's record for both. Shared with any worker
-    (`once`, through the session's folder: pytest-xdist 3.8's groups do nothing under pytest 9.2,
-    pytest-xdist issue 1386, so a worker cannot count on making it itself).
+    """page_visits(theme, path) -> Visit: the page opened once per session and viewport, under the site's
+    own Content-Security-Policy; axe-core runs on it in the light colour scheme, then again in the dark
+    one (Chromium's emulated prefers-color-scheme, which the site's CSS follows: no script reads it while
+    the page loads), and the network is allowed to go quiet. What it asked for and logged in both
+    schemes is every reader's record for both. Shared with any worker (`once`, through the session's
+    folder: pytest-xdist 3.8's groups do nothing under pytest 9.2, pytest-xdist issue 1386, so a worker
+    cannot count on making it itself).
 
-    Service workers are blocked here, as in every context of `browser`: the offline worker's install
-    nearly doubled the CPU time of these visits. The worker itself is tested by test_offline.py and
-    test_privacy.py's search test."""
-    visits = {}
+    Each worker opens its visits of a viewport in one tab, with the HTTP cache off and the site's
+    storage cleared before each, so every page requests every file it loads, from nothing, as in a
+    fresh context: a fresh context's new renderer and cold first page cost about 1.3 CPU seconds a
+    visit, near half of it. Service workers are blocked here, as in every context of `browser`: the
+    offline worker's install nearly doubled the CPU time of these visits. The worker itself is tested
+    by test_offline.py and test_privacy.py's search test."""
+    visits, tabs = {}, {}
+
+    def tab_for(width: str):
+        if width not in tabs:
+            tab = browser.new_context(viewport=VIEWPORTS[width]).new_page()
+            tabs[width] = tab, tab.context.new_cdp_session(tab)
+            tabs[width][1].send("Network.setCacheDisabled", {"cacheDisabled": True})
+        return tabs[width]
 
     def make(width: str, path: str) -> dict:
-        context = browser.new_context(viewport=VIEWPORTS[width], color_scheme=SCHEMES[0])
-        tab = context.new_page()
+        tab, cdp = tab_for(width)
+        cdp.send("Storage.clearDataForOrigin", {"origin": site_url, "storageTypes": "all"})
+        tab.emulate_media(color_scheme=SCHEMES[0])
         requests, problems = [], []
-        tab.on("request", lambda request: requests.append(request.url))
-        tab.on("console", lambda message: message.type in ("error", "warning")
-               and message.text != WORKER_BLOCKED and problems.append(message.text))
-        tab.on("pageerror", lambda error: problems.append(str(error)))
+        handlers = {
+            "request": lambda request: requests.append(request.url),
+            "console": lambda message: message.type in ("error", "warning")
+            and message.text != WORKER_BLOCKED and problems.append(message.text),
+            "pageerror": lambda error: problems.append(str(error)),
+        }
+        for event, handler in handlers.items():
+            tab.on(event, handler)
         tab.goto(f"{site_url}/{path}.html")
         violations = {}
         for scheme in SCHEMES:
             tab.emulate_media(color_scheme=scheme)
             violations[scheme] = axe_violations(tab)
         tab.wait_for_load_state("networkidle")  # what the page fetches late is in the record too
-        context.close()
+        for event, handler in handlers.items():
+            tab.remove_listener(event, handler)
         # Each worker serves the site on its own port: the record names it OWN_SITE, for any reader's.
         made = {"requests": requests, "problems": problems, "violations": violations}
         return json.loads(json.dumps(made).replace(site_url, OWN_SITE))
@@ -417,4 +433,6 @@ def page_visits(browser, site_url, once):
         made = visits[width, path]
         return Visit(made["requests"], made["problems"], made["violations"][scheme])
 
-    return visit
+    yield visit
+    for tab, _ in tabs.values():
+        tab.context.close()
