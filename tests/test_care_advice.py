@@ -103,7 +103,7 @@ def test_substitutions_give_tel_and_mailto_links(build_care):
 
 
 @pytest.mark.parametrize(
-    ("page", "data", "expected"),
+    ("source", "data", "expected"),
     [
         pytest.param(":::{admonition} Call 911 if\n:class: care care-emergency\n- Chest pain.\n:::\n", None,
                      ["index.md:4", "written by hand", "{care-advice}"], id="hand-written-card"),
@@ -131,8 +131,8 @@ def test_substitutions_give_tel_and_mailto_links(build_care):
                      id="toml-syntax"),
     ],
 )
-def test_bad_care_advice_is_reported_with_file_and_line(build_care, page, data, expected):
-    _, warnings = build_care(page or ":::{care-advice} after\n:::\n", data)
+def test_bad_care_advice_is_reported_with_file_and_line(build_care, source, data, expected):
+    _, warnings = build_care(source or ":::{care-advice} after\n:::\n", data)
     for fragment in expected:
         if fragment.startswith("@"):  # the data file's line where this text is, last occurrence
             lines = (data or "").splitlines()
