@@ -338,7 +338,7 @@ class SharedTab:
     def __init__(self, browser):
         self.browser, self.tab, self.origins = browser, None, set()
 
-    def reset(self):
+    def reset(self, viewport: dict | None = None):
         if self.tab is None or self.tab.is_closed():
             self.tab = self.browser.new_context().new_page()
             self.tab.on("framenavigated", lambda frame: self.origins.add(origin_of(frame.url)))
@@ -346,7 +346,7 @@ class SharedTab:
         tab.goto("about:blank")
         tab.unroute_all(behavior="ignoreErrors")
         tab.emulate_media(media="null", color_scheme="null")
-        tab.set_viewport_size(DEFAULT_VIEWPORT)
+        tab.set_viewport_size(viewport or DEFAULT_VIEWPORT)
         tab.context.clear_cookies()
         # A CDP session left attached would lose the media a test emulates before its first navigation.
         cdp = tab.context.new_cdp_session(tab)

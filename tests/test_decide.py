@@ -83,22 +83,27 @@ def stored(tab) -> dict:
 
 
 @pytest.fixture
-def guide(browser, site_url):
-    """The guide in a fresh browser context that records every request and console problem."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    tab = context.new_page()
+def guide(shared_tab, site_url):
+    """The guide on a phone, in a tab in a fresh context's state (conftest's SharedTab), that records
+    every request and console problem."""
+    tab = shared_tab.reset(viewport={"width": 390, "height": 844})
     tab.requests, tab.problems = [], []
-    tab.on("request", lambda request: tab.requests.append(request.url))
-    tab.on("console", lambda message: message.type in ("error", "warning")
-           and message.text != WORKER_BLOCKED and tab.problems.append(message.text))
-    tab.on("pageerror", lambda error: tab.problems.append(str(error)))
+    handlers = {
+        "request": lambda request: tab.requests.append(request.url),
+        "console": lambda message: message.type in ("error", "warning")
+        and message.text != WORKER_BLOCKED and tab.problems.append(message.text),
+        "pageerror": lambda error: tab.problems.append(str(error)),
+    }
+    for event, handler in handlers.items():
+        tab.on(event, handler)
     # "load" comes after the deferred decide.js ran; the sheet's answer count is its last step. Playwright's
     # "networkidle" is not enough: it fires after 500 ms with no request, which a busy machine can reach
     # between the page's own download and its scripts', before decide.js ran (the sheet then empty).
     tab.goto(f"{site_url}/{PAGE}.html")
     tab.wait_for_selector("#decide-sheet[data-answers]", state="attached")
     yield tab
-    context.close()
+    for event, handler in handlers.items():
+        tab.remove_listener(event, handler)
 
 
 def visible_research(tab) -> list[str]:
