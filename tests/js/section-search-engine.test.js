@@ -21,14 +21,19 @@ function rankingConfig() {
 }
 const CONFIG = rankingConfig();
 
-/* The indexer's own split (docs/_ext/section_search.py): the core, the word parts and the texts. */
+/* The indexer's own split (docs/_ext/section_search.py): the core, the word parts and the texts. Each
+   distinct index is split once (a Python process each); every caller gets its own parsed copy. */
+const splits = new Map();
 function split(index) {
-  const out = require("node:child_process").execFileSync(
-    process.env.PYTHON || "python3",
-    ["-c", "import json, sys; from tools.shared import use_local_extensions; use_local_extensions(); "
-      + "from section_search import split_index; print(json.dumps(split_index(json.load(sys.stdin))))"],
-    { encoding: "utf8", input: JSON.stringify(index) });
-  return JSON.parse(out);
+  const input = JSON.stringify(index);
+  if (!splits.has(input)) {
+    splits.set(input, require("node:child_process").execFileSync(
+      process.env.PYTHON || "python3",
+      ["-c", "import json, sys; from tools.shared import use_local_extensions; use_local_extensions(); "
+        + "from section_search import split_index; print(json.dumps(split_index(json.load(sys.stdin))))"],
+      { encoding: "utf8", input }));
+  }
+  return JSON.parse(splits.get(input));
 }
 
 /* An engine on made-up sections ([page, anchor, heading, text, detail, [groups], shared?]), with
