@@ -26,7 +26,7 @@ from tools.browser import serve as serve_folder
 
 shared.use_local_extensions()  # the small projects load our extensions from docs/_ext
 
-BROWSER_FIXTURES = {"browser", "page"}  # every test that launches Chromium uses one of these
+BROWSER_FIXTURES = {"browser", "page", "shared_tab"}  # every test that launches Chromium uses one of these
 # Costly things made once per session and shared (`once`), costliest first. The first test that uses
 # each runs first, so each is made early, on a worker of its own, while the many quick tests fill in
 # behind it: no worker then waits at the end for the one still printing the booklet.
@@ -328,25 +328,26 @@ def browser():
         chromium.close()
 
 
-class SharedTab:
-    """One tab per worker that the tests of `page` take in turn, reset before each to what a fresh
-    context holds: nothing stored, nothing cached, no routes, no emulated media, the default viewport.
-    A fresh context costs a new renderer process and a cold first page, about 1.3 CPU seconds a test.
-    Tests that need their own settings (offline, init scripts, service workers, a phone's viewport)
-    open their own context from `browser`."""
+class SharedTabs:
+    """One tab per worker and set of context options, which tests take in turn, reset before each to
+    what a fresh context holds: nothing stored, nothing cached, no routes, no emulated media, the
+    context's viewport. A fresh context costs a new renderer process and a cold first page, about 1.3
+    CPU seconds a test. `shared_tab(**options)` takes `browser.new_context`'s options; tests that
+    change a context (offline, init scripts, service workers) open their own from `browser`."""
 
     def __init__(self, browser):
-        self.browser, self.tab, self.origins = browser, None, set()
+        self.browser, self.tabs, self.origins = browser, {}, set()
 
-    def reset(self, viewport: dict | None = None):
-        if self.tab is None or self.tab.is_closed():
-            self.tab = self.browser.new_context().new_page()
-            self.tab.on("framenavigated", lambda frame: self.origins.add(origin_of(frame.url)))
-        tab = self.tab
+    def __call__(self, **options):
+        key = json.dumps(options, sort_keys=True)
+        if key not in self.tabs or self.tabs[key].is_closed():
+            self.tabs[key] = self.browser.new_context(**options).new_page()
+            self.tabs[key].on("framenavigated", lambda frame: self.origins.add(origin_of(frame.url)))
+        tab = self.tabs[key]
         tab.goto("about:blank")
         tab.unroute_all(behavior="ignoreErrors")
         tab.emulate_media(media="null", color_scheme="null")
-        tab.set_viewport_size(viewport or DEFAULT_VIEWPORT)
+        tab.set_viewport_size(options.get("viewport", DEFAULT_VIEWPORT))
         tab.context.clear_cookies()
         # A CDP session left attached would lose the media a test emulates before its first navigation.
         cdp = tab.context.new_cdp_session(tab)
@@ -355,6 +356,10 @@ class SharedTab:
         cdp.send("Network.clearBrowserCache")
         cdp.detach()
         return tab
+
+    def close(self):
+        for tab in self.tabs.values():
+            tab.context.close()
 
 
 DEFAULT_VIEWPORT = {"width": 1280, "height": 720}  # Playwright's, as a new context has it
@@ -366,17 +371,16 @@ def origin_of(url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def shared_tab(browser) -> SharedTab:
-    shared_tab = SharedTab(browser)
-    yield shared_tab
-    if shared_tab.tab is not None:
-        shared_tab.tab.context.close()
+def shared_tab(browser) -> SharedTabs:
+    tabs = SharedTabs(browser)
+    yield tabs
+    tabs.close()
 
 
 @pytest.fixture
 def page(shared_tab):
-    """A tab in the state of a fresh context's (SharedTab)."""
-    return shared_tab.reset()
+    """A tab in the state of a fresh context's (SharedTabs)."""
+    return shared_tab()
 
 
 # -- One visit per page and viewport, seen in both colour schemes: axe-core's findings and every request,

@@ -65,11 +65,9 @@ def test_focus_is_visible_on_interactive_elements(site_url, page):
 
 @pytest.mark.parametrize("path", ["index", "topics/safety/side-effects", "topics/science/evidence", "faq", "search",
                                   "decide"])
-def test_text_at_200_percent_needs_no_horizontal_scroll_on_a_phone(browser, site_url, path):
+def test_text_at_200_percent_needs_no_horizontal_scroll_on_a_phone(shared_tab, site_url, path):
     # 200% zoom on a 390 px wide phone leaves 195 CSS pixels of layout width.
-    context = browser.new_context(viewport={"width": 195, "height": 422}, device_scale_factor=2)
-    tab = context.new_page()
+    tab = shared_tab(viewport={"width": 195, "height": 422}, device_scale_factor=2)
     tab.goto(f"{site_url}/{path}.html")
     overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    context.close()
     assert overflow <= 1, f"{path}: scrolls sideways by {overflow}px at 200% text size"

@@ -84,9 +84,9 @@ def stored(tab) -> dict:
 
 @pytest.fixture
 def guide(shared_tab, site_url):
-    """The guide on a phone, in a tab in a fresh context's state (conftest's SharedTab), that records
+    """The guide on a phone, in a tab in a fresh context's state (conftest's SharedTabs), that records
     every request and console problem."""
-    tab = shared_tab.reset(viewport={"width": 390, "height": 844})
+    tab = shared_tab(viewport={"width": 390, "height": 844})
     tab.requests, tab.problems = [], []
     handlers = {
         "request": lambda request: tab.requests.append(request.url),
@@ -328,11 +328,10 @@ def test_unticking_keep_forgets_at_once(site, guide):
     assert stored(guide)["local"] == {}
 
 
-def test_without_javascript_the_page_lists_every_question(browser, site, site_url):
+def test_without_javascript_the_page_lists_every_question(shared_tab, site, site_url):
     source_questions = (shared.DOCS / f"{PAGE}.md").read_text(encoding="utf-8").count(":::{question}")
     assert len(questions(site)) == source_questions
-    context = browser.new_context(java_script_enabled=False)
-    tab = context.new_page()
+    tab = shared_tab(java_script_enabled=False)
     tab.goto(f"{site_url}/{PAGE}.html")
     for media in ("screen", "print"):
         tab.emulate_media(media=media)
@@ -346,7 +345,6 @@ def test_without_javascript_the_page_lists_every_question(browser, site, site_ur
         assert research.count() == len(research_links(site)) and all(link.is_visible() for link in research.all())
         assert not tab.locator("#decide-keep").is_visible(), "no storage choice without the script"
         assert not tab.locator("#decide-print").is_visible()
-    context.close()
 
 
 def test_script_and_styles_load_on_the_guide_only(site):

@@ -403,14 +403,13 @@ def test_the_theme_script_keeps_furos_behaviour(site, site_url, browser):
 
 
 @pytest.mark.parametrize("path", ["decide", "topics/safety/aftercare", "glossary"])
-def test_a_page_without_design_components_looks_the_same_without_furos_sheet_for_them(site, site_url, browser,
+def test_a_page_without_design_components_looks_the_same_without_furos_sheet_for_them(site, site_url, shared_tab,
                                                                                       path):
     """page_assets leaves furo-extensions.css (Furo's rules for sphinx-design) off a page that loads no
     sphinx-design CSS: putting it back changes no element's computed style."""
     html = site.html(path)
     assert "furo-extensions.css" not in html and "sphinx-design" not in html
-    context = browser.new_context(viewport={"width": 390, "height": 900})
-    tab = context.new_page()
+    tab = shared_tab(viewport={"width": 390, "height": 900})
     tab.goto(f"{site_url}/{path}.html")
     settled = """async () => { document.querySelectorAll('details').forEach(d => d.open = true);
         await Promise.all(document.getAnimations().map(a => a.finished)); }"""  # a chevron turns as it opens
@@ -422,4 +421,3 @@ def test_a_page_without_design_components_looks_the_same_without_furos_sheet_for
         document.head.append(sheet); })""")
     tab.evaluate(settled)
     assert tab.evaluate(STYLE_HASHES) == without
-    context.close()

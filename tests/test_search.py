@@ -212,16 +212,12 @@ def test_sidebar_search_box_on_a_topic_page(page, site_url):
     assert pages_of(hrefs, site_url)[0] == "topics/safety/contraindications", hrefs[:3]
 
 
-def test_without_javascript_the_page_explains(browser, site_url):
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        tab = context.new_page()
-        tab.goto(f"{site_url}/search.html?q=knots")
-        text = tab.locator("article").inner_text()
-        assert "Search needs JavaScript" in text
-        assert tab.locator("noscript a[href$='faq.html']").count() == 1
-    finally:
-        context.close()
+def test_without_javascript_the_page_explains(shared_tab, site_url):
+    tab = shared_tab(java_script_enabled=False)
+    tab.goto(f"{site_url}/search.html?q=knots")
+    text = tab.locator("article").inner_text()
+    assert "Search needs JavaScript" in text
+    assert tab.locator("noscript a[href$='faq.html']").count() == 1
 
 
 def test_ranking_quality_on_the_query_set(site):

@@ -284,16 +284,14 @@ def test_switcher_works_on_a_phone(browser, versions_url, manifest):
     context.close()
 
 
-def test_without_javascript_the_switcher_keeps_plain_links(browser, versions_url, manifest):
-    context = browser.new_context(java_script_enabled=False)
-    tab = context.new_page()
+def test_without_javascript_the_switcher_keeps_plain_links(shared_tab, versions_url, manifest):
+    tab = shared_tab(java_script_enabled=False)
     tab.goto(f"{versions_url}/dev/{DEEP_PAGE}.html")
     tab.locator(".version-switcher summary").click()
     tab.get_by_role("link", name="All versions").click()
     tab.wait_for_url(f"{versions_url}/versions.html")
     for release in manifest.releases:
         assert tab.get_by_role("link", name=release.name, exact=True).count() == 1
-    context.close()
 
 
 @pytest.fixture
