@@ -240,7 +240,9 @@ def test_current_and_dev_pages_read_versions_json_only_when_the_switcher_opens(p
     name = older_and_current(manifest)[1].name if which == "current" else "dev"
     fetched = []
     page.on("request", lambda request: fetched.append(request.url) if "versions.json" in request.url else None)
-    page.goto(f"{versions_url}/{name}/{DEEP_PAGE}.html", wait_until="networkidle")
+    # "load" first: networkidle alone can come before the page's scripts ran, and so pass for nothing.
+    page.goto(f"{versions_url}/{name}/{DEEP_PAGE}.html", wait_until="load")
+    page.wait_for_load_state("networkidle")
     assert fetched == [], f"a {which} page fetched versions.json before the reader asked"
     open_switcher(page)
     assert len(fetched) == 1
