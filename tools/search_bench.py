@@ -278,12 +278,14 @@ def folder_parts(folder: Path) -> list[tuple[str, int, int]]:
 PART_FOLDERS = (TERMS_DIR, TEXTS_DIR, search_semantic.SEMANTIC_DIR)
 
 
-def query_downloads(site: Path, texts: list[str], opening: int) -> list[int]:
+def query_downloads(site: Path, texts: list[str], opening: int, parts: list[list[str]] | None = None) -> list[int]:
     """For each query, the search page's gzip download: what it loads on opening, plus the parts of the
-    index, texts and semantic table it loads for that query (the engine in Node says which)."""
+    index, texts and semantic table it loads for that query (the engine in Node says which, unless
+    given its `rank(..., parts=True)` answer's "parts")."""
     sizes = {f"{folder}/{name}": size for folder in PART_FOLDERS for name, _, size in folder_parts(site / folder)}
-    request = rank(site, texts, parts=True)[0]["parts"]
-    return [opening + sum(sizes[file] for file in set(files)) for files in request]
+    if parts is None:
+        parts = rank(site, texts, parts=True)[0]["parts"]
+    return [opening + sum(sizes[file] for file in set(files)) for files in parts]
 
 
 def download(site: Path, texts: list[str]) -> None:
