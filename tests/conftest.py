@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -342,7 +343,7 @@ class SharedTabs:
         key = json.dumps(options, sort_keys=True)
         if key not in self.tabs or self.tabs[key].is_closed():
             self.tabs[key] = self.browser.new_context(**options).new_page()
-            self.tabs[key].on("framenavigated", lambda frame: self.origins.add(origin_of(frame.url)))
+            self.tabs[key].on("framenavigated", self.note_origin)
         tab = self.tabs[key]
         tab.goto("about:blank")
         tab.unroute_all(behavior="ignoreErrors")
@@ -351,11 +352,16 @@ class SharedTabs:
         tab.context.clear_cookies()
         # A CDP session left attached would lose the media a test emulates before its first navigation.
         cdp = tab.context.new_cdp_session(tab)
-        for origin in self.origins - {"null"}:
+        for origin in self.origins:
             cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
         cdp.send("Network.clearBrowserCache")
         cdp.detach()
         return tab
+
+    def note_origin(self, frame) -> None:
+        url = urlsplit(frame.url)
+        if url.netloc:  # about:blank and data: URLs keep nothing
+            self.origins.add(f"{url.scheme}://{url.netloc}")
 
     def close(self):
         for tab in self.tabs.values():
@@ -365,9 +371,30 @@ class SharedTabs:
 DEFAULT_VIEWPORT = {"width": 1280, "height": 720}  # Playwright's, as a new context has it
 
 
-def origin_of(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}" if rest else "null"
+@dataclass
+class Record:
+    requests: list[str] = field(default_factory=list)  # every URL the tab asked for
+    problems: list[str] = field(default_factory=list)  # console errors and warnings, uncaught exceptions
+
+
+@contextlib.contextmanager
+def recording(tab):
+    """What `tab` asks for and logs while inside (a Record): every request, and its console errors and
+    warnings (CSP violations among them) and uncaught exceptions, Playwright's WORKER_BLOCKED aside."""
+    record = Record()
+    handlers = {
+        "request": lambda request: record.requests.append(request.url),
+        "console": lambda message: message.type in ("error", "warning")
+        and message.text != WORKER_BLOCKED and record.problems.append(message.text),
+        "pageerror": lambda error: record.problems.append(str(error)),
+    }
+    for event, handler in handlers.items():
+        tab.on(event, handler)
+    try:
+        yield record
+    finally:
+        for event, handler in handlers.items():
+            tab.remove_listener(event, handler)
 
 
 @pytest.fixture(scope="session")
@@ -423,7 +450,7 @@ class Visit:
 
 
 @pytest.fixture(scope="session")
-def page_visits(browser, site_url, once):
+def page_visits(shared_tab, site_url, once):
     """page_visits(theme, path) -> Visit: the page opened once per session and viewport, under the site's
     own Content-Security-Policy; axe-core runs on it in the light colour scheme, then again in the dark
     one (Chromium's emulated prefers-color-scheme, which the site's CSS follows: no script reads it while
@@ -432,44 +459,25 @@ def page_visits(browser, site_url, once):
     folder: pytest-xdist 3.8's groups do nothing under pytest 9.2, pytest-xdist issue 1386, so a worker
     cannot count on making it itself).
 
-    Each worker opens its visits of a viewport in one tab, with the HTTP cache off and the site's
-    storage cleared before each, so every page requests every file it loads, from nothing, as in a
-    fresh context: a fresh context's new renderer and cold first page cost about 1.3 CPU seconds a
-    visit, near half of it. Service workers are blocked here, as in every context of `browser`: the
-    offline worker's install nearly doubled the CPU time of these visits. The worker itself is tested
-    by test_offline.py and test_privacy.py's search test."""
-    visits, tabs = {}, {}
-
-    def tab_for(width: str):
-        if width not in tabs:
-            tab = browser.new_context(viewport=VIEWPORTS[width]).new_page()
-            tabs[width] = tab, tab.context.new_cdp_session(tab)
-            tabs[width][1].send("Network.setCacheDisabled", {"cacheDisabled": True})
-        return tabs[width]
+    Each visit takes the worker's shared tab for its viewport, reset to a fresh context's state (nothing
+    cached or stored: the page requests every file it loads), which costs about half a fresh context's
+    CPU. Service workers are blocked here, as in every context of `browser`: the offline worker's
+    install nearly doubled the CPU time of these visits. The worker itself is tested by
+    test_offline.py and test_privacy.py's search test."""
+    visits = {}
 
     def make(width: str, path: str) -> dict:
-        tab, cdp = tab_for(width)
-        cdp.send("Storage.clearDataForOrigin", {"origin": site_url, "storageTypes": "all"})
+        tab = shared_tab(viewport=VIEWPORTS[width])
         tab.emulate_media(color_scheme=SCHEMES[0])
-        requests, problems = [], []
-        handlers = {
-            "request": lambda request: requests.append(request.url),
-            "console": lambda message: message.type in ("error", "warning")
-            and message.text != WORKER_BLOCKED and problems.append(message.text),
-            "pageerror": lambda error: problems.append(str(error)),
-        }
-        for event, handler in handlers.items():
-            tab.on(event, handler)
-        tab.goto(f"{site_url}/{path}.html")
-        violations = {}
-        for scheme in SCHEMES:
-            tab.emulate_media(color_scheme=scheme)
-            violations[scheme] = axe_violations(tab)
-        tab.wait_for_load_state("networkidle")  # what the page fetches late is in the record too
-        for event, handler in handlers.items():
-            tab.remove_listener(event, handler)
+        with recording(tab) as record:
+            tab.goto(f"{site_url}/{path}.html")
+            violations = {}
+            for scheme in SCHEMES:
+                tab.emulate_media(color_scheme=scheme)
+                violations[scheme] = axe_violations(tab)
+            tab.wait_for_load_state("networkidle")  # what the page fetches late is in the record too
         # Each worker serves the site on its own port: the record names it OWN_SITE, for any reader's.
-        made = {"requests": requests, "problems": problems, "violations": violations}
+        made = {"requests": record.requests, "problems": record.problems, "violations": violations}
         return json.loads(json.dumps(made).replace(site_url, OWN_SITE))
 
     def visit(theme: str, path: str) -> Visit:
@@ -480,6 +488,4 @@ def page_visits(browser, site_url, once):
         made = visits[width, path]
         return Visit(made["requests"], made["problems"], made["violations"][scheme])
 
-    yield visit
-    for tab, _ in tabs.values():
-        tab.context.close()
+    return visit

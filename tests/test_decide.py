@@ -11,7 +11,7 @@ import pypdf
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
-from conftest import AXE_OPTIONS, WORKER_BLOCKED
+from conftest import AXE_OPTIONS, recording
 from playwright.sync_api import expect
 from test_accessibility import describe
 
@@ -87,23 +87,14 @@ def guide(shared_tab, site_url):
     """The guide on a phone, in a tab in a fresh context's state (conftest's SharedTabs), that records
     every request and console problem."""
     tab = shared_tab(viewport={"width": 390, "height": 844})
-    tab.requests, tab.problems = [], []
-    handlers = {
-        "request": lambda request: tab.requests.append(request.url),
-        "console": lambda message: message.type in ("error", "warning")
-        and message.text != WORKER_BLOCKED and tab.problems.append(message.text),
-        "pageerror": lambda error: tab.problems.append(str(error)),
-    }
-    for event, handler in handlers.items():
-        tab.on(event, handler)
-    # "load" comes after the deferred decide.js ran; the sheet's answer count is its last step. Playwright's
-    # "networkidle" is not enough: it fires after 500 ms with no request, which a busy machine can reach
-    # between the page's own download and its scripts', before decide.js ran (the sheet then empty).
-    tab.goto(f"{site_url}/{PAGE}.html")
-    tab.wait_for_selector("#decide-sheet[data-answers]", state="attached")
-    yield tab
-    for event, handler in handlers.items():
-        tab.remove_listener(event, handler)
+    with recording(tab) as record:
+        tab.requests, tab.problems = record.requests, record.problems
+        # "load" comes after the deferred decide.js ran; the sheet's answer count is its last step.
+        # Playwright's "networkidle" is not enough: it fires after 500 ms with no request, which a busy
+        # machine can reach between the page's own download and its scripts', before decide.js ran.
+        tab.goto(f"{site_url}/{PAGE}.html")
+        tab.wait_for_selector("#decide-sheet[data-answers]", state="attached")
+        yield tab
 
 
 def visible_research(tab) -> list[str]:

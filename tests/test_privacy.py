@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import VISITED_PAGES as PAGES
-from conftest import visit_params
+from conftest import recording, visit_params
 
 
 @pytest.fixture
@@ -13,11 +13,9 @@ def watched_page(browser):
     worker running (it fetches the search index's parts too)."""
     context = browser.new_context(service_workers="allow")
     tab = context.new_page()
-    tab.requests, tab.problems = [], []
-    tab.on("request", lambda request: tab.requests.append(request.url))
-    tab.on("console", lambda message: message.type in ("error", "warning") and tab.problems.append(message.text))
-    tab.on("pageerror", lambda error: tab.problems.append(str(error)))
-    yield tab
+    with recording(tab) as record:
+        tab.requests, tab.problems = record.requests, record.problems
+        yield tab
     context.close()
 
 
