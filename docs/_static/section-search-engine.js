@@ -494,9 +494,12 @@
         group.forEach(phrase => {
           // A longer form of what was typed ("trigger point dry needling" for "dry needling") narrows it.
           if (matched.some(m => containsRun(phrase, m))) return;
+          // A phrase of several words ("passing out") counts only in a section that has all of them.
+          if (phrase.some(s => !used(s))) return;
           phrase.forEach(s => {
-            if (stems.includes(s) || !used(s)) return;
-            concept.alts.push([s, q.synonym_weight]);
+            if (stems.includes(s)) return;
+            concept.alts.push(phrase.length > 1 ? [s, q.synonym_weight, phrase.filter(o => o !== s)]
+              : [s, q.synonym_weight]);
           });
         });
         added.push(this.synonyms[g][0]);
@@ -526,16 +529,26 @@
           const p = this.postings.get(alt[0]);
           if (!p) return;
           const weight = alt[1] * this.idf.get(alt[0]);
+          const others = (alt[2] || []).map(o => this.docSet(o));
           for (let i = 0; i < p.docs.length; i++) {
             const tf = p.tf[i];
             const value = weight * tf * (k1 + 1) / (k1 + tf);
             const id = p.docs[i];
+            if (others.some(set => !set.has(id))) continue;
             const prior = best.get(id);
             if (!prior || value > prior[0]) best.set(id, [value, alt[0]]);
           }
         });
         return best;
       });
+    }
+
+    /* The sections a stem occurs in, as a set (kept until that stem's part of the index changes). */
+    docSet(s) {
+      const p = this.postings.get(s);
+      if (!p) return new Set();
+      if (!p.set) p.set = new Set(p.docs);
+      return p.set;
     }
 
     search(query) {

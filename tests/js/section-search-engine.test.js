@@ -176,6 +176,17 @@ test("glossary synonyms: a term line finds sections that use another line of the
   assert.deepEqual(e.search("warfarin").plan.synonyms, ["Anticoagulant"]);
 });
 
+test("a glossary synonym of several words counts only in a section that has all of them", () => {
+  const e = engine([
+    [0, "", "Page A", "Dry needling uses thin needles.", "", []],
+    [0, "a-test", "Why a blood test?", "A nurse takes a little blood.", "", []],
+    [0, "a-paint", "Paint", "Paint thinner is not a drug.", "", []],
+    [1, "b-thin", "Do drugs matter?", "Blood thinners make you bleed longer.", "", []],
+  ]);
+  const { results } = e.search("anticoagulant");
+  assert.deepEqual(results.map((r) => e.href(r)), ["b.html#b-thin"], "'blood' or 'thinner' alone is not 'blood thinners'");
+});
+
 test("the semantic table: a lay word the site does not use finds the site's word near in meaning", () => {
   const semantic = { p: { words: "painful", sites: "hurt ache", links: [[0, 71, 1, 60]], real: "" },
                      s: { words: "sore", sites: "ache", links: [[0, 70]], real: "" } };
