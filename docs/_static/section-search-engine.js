@@ -495,7 +495,8 @@
           // A longer form of what was typed ("trigger point dry needling" for "dry needling") narrows it.
           if (matched.some(m => containsRun(phrase, m))) return;
           // A phrase of several words ("passing out") counts only in a section that has all of them.
-          if (phrase.some(s => !used(s))) return;
+          // Every word is asked (no short cut), so that the parts still missing load in one round.
+          if (!phrase.map(used).every(Boolean)) return;
           phrase.forEach(s => {
             if (stems.includes(s)) return;
             concept.alts.push(phrase.length > 1 ? [s, q.synonym_weight, phrase.filter(o => o !== s)]

@@ -187,6 +187,13 @@ test("a glossary synonym of several words counts only in a section that has all 
   assert.deepEqual(results.map((r) => e.href(r)), ["b.html#b-thin"], "'blood' or 'thinner' alone is not 'blood thinners'");
 });
 
+test("the parts a synonym of several words needs load in one round", () => {
+  const e = engine(SECTIONS, { parts: false });
+  e.addTerms("a", e.parts.terms.a);
+  e.addSemantic("a", { words: "", sites: "", links: [], real: "" });
+  assert.deepEqual(e.missing("anticoagulant").terms.sort(), ["b", "t", "w"], "blood, thinners and warfarin at once");
+});
+
 test("the semantic table: a lay word the site does not use finds the site's word near in meaning", () => {
   const semantic = { p: { words: "painful", sites: "hurt ache", links: [[0, 71, 1, 60]], real: "" },
                      s: { words: "sore", sites: "ache", links: [[0, 70]], real: "" } };
