@@ -257,7 +257,7 @@ def test_printed_summary_fits_two_pages_with_answers_phone_and_address(site, gui
     for box in guide.locator(".decide-checkbox input").all():  # the longest sheet: every box ticked
         box.check()
     guide.emulate_media(media="print")
-    assert guide.locator(".print-footer svg title").first.text_content() == f"QR code for {canonical(site)}"
+    assert guide.locator(".print-footer img").first.get_attribute("alt") == f"QR code for {canonical(site)}"
     assert not guide.locator("#decide-situation").is_visible(), "the printed sheet holds the summary only"
     pdf = tmp_path / "decide.pdf"
     guide.pdf(path=str(pdf), format="Letter", print_background=True, prefer_css_page_size=True)

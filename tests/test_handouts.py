@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+import segno
 
 from tools.make_handouts import handout_pages, print_pdfs
 from tools.shared import site_map
@@ -57,6 +58,22 @@ def test_take_home_sheets_carry_the_lung_warning(handouts, docname):
     assert "sudden" not in text.lower()
 
 
+def test_printed_qr_code_is_the_page_address_and_sharp(site, handouts):
+    """The QR code printed on a handout is the symbol of the page's own address, drawn at 6 pixels a module
+    or more, so it stays sharp whatever a printer or viewer does when it scales the picture."""
+    url = site.soup("topics/safety/aftercare").select_one('link[rel="canonical"]')["href"]
+    symbol = segno.make(url, error="l").matrix
+    reader = pypdf.PdfReader(handouts["aftercare"])
+    pictures = [picture.image.convert("L") for page in reader.pages for picture in page.images]
+    qr = next((p for p in pictures if p.width == p.height and p.width % (len(symbol) + 4) == 0), None)
+    assert qr is not None, f"no square picture of {len(symbol)} + 4 modules in the PDF: {pictures}"
+    scale = qr.width // (len(symbol) + 4)  # two modules of white border each side
+    assert scale >= 6, f"{scale} pixels a module"
+    printed = [[qr.getpixel(((x + 2) * scale + scale // 2, (y + 2) * scale + scale // 2)) < 128
+                for x in range(len(symbol))] for y in range(len(symbol))]
+    assert printed == [[bool(module) for module in row] for row in symbol]
+
+
 def test_printed_page_hides_navigation_and_shows_footer(site_url, page):
     page.emulate_media(media="print")
     page.goto(f"{site_url}/topics/safety/aftercare.html")
@@ -64,7 +81,7 @@ def test_printed_page_hides_navigation_and_shows_footer(site_url, page):
                    "#aftercare-related"):
         assert not page.locator(hidden).first.is_visible(), f"{hidden} is printed"
     assert page.locator(".print-footer").is_visible()
-    assert page.locator(".print-footer svg title").first.text_content().startswith("QR code for http")
+    assert page.locator(".print-footer img").first.get_attribute("alt").startswith("QR code for http")
     body_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
     assert body_size >= 11 * 96 / 72 - 0.1, "body text is smaller than 11 pt"
     closed_dropdowns = page.locator("details.dropdown:not([open])")

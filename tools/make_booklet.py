@@ -24,7 +24,7 @@ from tools.browser import launch, serve
 from tools.make_handouts import print_pdfs
 
 shared.use_local_extensions()
-from print_footer import qr_svg  # noqa: E402  (the QR code the printed pages carry, from docs/_ext)
+from print_footer import qr_image  # noqa: E402  (the QR code the printed pages carry, from docs/_ext)
 
 NEXT = re.compile(r'<link rel="next"[^>]*?href="([^"]+)"')
 TITLE = re.compile(r"<h1>(.*?)<a class=\"headerlink\"", re.S)
@@ -92,7 +92,7 @@ def front_matter(settings, pages: list[Page], version: str, numbered: bool) -> s
   .cover h1 {{ font-size: 26pt; line-height: 1.15; margin: 20mm 0 6pt; }}
   .cover .lead {{ font-size: 14pt; }}
   .cover-qr {{ display: flex; gap: 10pt; align-items: center; }}
-  .cover-qr svg {{ width: 30mm; height: 30mm; flex: none; }}
+  .cover-qr img {{ width: 30mm; height: 30mm; flex: none; }}
   .contents ol {{ list-style: none; padding: 0; margin: 0; }}
   .contents li {{ display: flex; align-items: baseline; margin: 0 0 3pt; }}
   .contents li.level-0 {{ font-weight: bold; margin-top: 7pt; }}
@@ -105,7 +105,7 @@ def front_matter(settings, pages: list[Page], version: str, numbered: bool) -> s
     <p>Version {html.escape(version)}. Each page ends with its web address, a QR code that opens it on
       your phone, and the date it was last checked.</p>
     {signoff}</div>
-  <div class="cover-qr">{qr_svg(home)}<p>Read the newest version online:<br>
+  <div class="cover-qr">{qr_image(home)}<p>Read the newest version online:<br>
     {html.escape(home.split("://", 1)[-1])}</p></div>
   <div><p><strong>{html.escape(clinic["name"])}</strong><br>{html.escape(clinic["address"])}<br>
     Phone {html.escape(clinic["phone"])} · {html.escape(clinic["email"])}</p>
