@@ -240,8 +240,30 @@ def test_the_search_page_loads_only_what_the_sites_own_search_uses(site):
                  "print-article.css"):
         assert name not in html, name
     assert "print.css" in html, "its results still print without the site's chrome"
-    assert "copy-link.js" in site.html("decide") and "print-article.css" in site.html("decide")
+    assert "print-article.css" in site.html("decide")
     assert not {"doctools.js", "documentation_options.js"} & page_assets.unused_assets("search", "", own_search=False)
+
+
+def test_copy_link_files_load_where_section_headings_want_buttons(site):
+    """A page of the documents loads the copy-link button's files only if it has a section heading for
+    the button (copy-link.js's selector), except the decision guide, which opts out (`copy-link: false`:
+    its headings are a form's steps) and keeps a ¶ permalink on each heading. Pages Sphinx writes
+    without a document (search, offline, 404) have none."""
+    loading = set()
+    for page in site.out.rglob("*.html"):
+        path = page.relative_to(site.out).with_suffix("").as_posix()
+        if not (DOCS / f"{path}.md").is_file():
+            assert "copy-link" not in page.read_text(encoding="utf-8"), path
+            continue
+        soup = site.soup(path)
+        files = bool(soup.select('script[src*="copy-link.js"]')) + bool(soup.select('link[href*="copy-link.css"]'))
+        headings = soup.select('article[role="main"] section > :is(h2, h3, h4, h5, h6)')
+        assert files in (0, 2), f"{path}: one of the two files"
+        assert bool(files) == (bool(headings) and path != "decide"), f"{path}: {len(headings)} section headings"
+        loading.update([path] if files else [])
+    assert {"faq", "topics/safety/side-effects", "index"} <= loading
+    guide = site.soup("decide").select("article section > :is(h2, h3)")
+    assert guide and all(h.select_one("a.headerlink[href^='#']") for h in guide)
 
 
 def test_only_pages_with_dropdowns_load_their_stylesheet(site):

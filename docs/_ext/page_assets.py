@@ -3,9 +3,9 @@
 Per page, drop the code-highlighting stylesheet and Sphinx's search helpers (this site shows no
 code, and only the search page searches; with the site's own search, `section_search_enabled`, it
 needs none of them either: nothing reads DOCUMENTATION_OPTIONS or `?highlight=`, and its "/" shortcut
-focused the sidebar's box, not the page's), the copy-link button's files and print-article.css on
-the search page (it has no section headings, its results come after the script ran, and they print
-as a list of links with print.css alone), the tabs script, the sphinx-design stylesheet with Furo's
+focused the sidebar's box, not the page's), print-article.css on the search page (its results come
+after the script ran, and they print as a list of links with print.css alone; copy_link adds its
+files only to pages with section headings), the tabs script, the sphinx-design stylesheet with Furo's
 stylesheet for it (furo-extensions.css) when the page has no such component (dropdowns do
 not count: strip_markup writes them as plain <details>), and the dropdowns' own stylesheet
 (dropdown.css: 20 of the site's pages have one; the decision guide and the search page do not).
@@ -25,7 +25,7 @@ from tools.event_order import PageContext
 
 UNUSED_EVERYWHERE = {"pygments.css", "sphinx_highlight.js", "doctools.js", "documentation_options.js"}
 # The search page has no section to link to, and no article parts to print (its results are links).
-NOT_ON_SEARCH = {"copy-link.js", "copy-link.css", "print-article.css"}
+NOT_ON_SEARCH = {"print-article.css"}
 DESIGN_CLASS = re.compile(r'class="[^"]*\bsd-')
 DROPDOWN_CLASS = re.compile(r'class="[^"]*\b(?:sd-)?dropdown\b')  # as sphinx-design writes it, or strip_markup
 

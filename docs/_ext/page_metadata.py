@@ -23,7 +23,8 @@ REQUIRED = {
     "sign-off": "`pending` until a clinic physiotherapist signs the page off, then the sign-off date as YYYY-MM-DD",
 }
 # Keys that Sphinx, MyST or our other extensions already understand.
-OPTIONAL = {"orphan", "nosearch", "tocdepth", "html_meta", "myst", "wordcount", "review-overdue"}
+OPTIONAL = {"orphan", "nosearch", "tocdepth", "html_meta", "myst", "wordcount", "review-overdue",
+            "copy-link"}  # copy_link.py: `copy-link: false` leaves a page without the buttons
 DATE_FIELDS = ("reviewed", "next-review")
 
 
