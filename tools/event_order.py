@@ -53,17 +53,17 @@ class PageContext:
 class BuildFinished:
     """build-finished: the passes over the written site, in this order.
 
-    Pages are written and trimmed first, then files are added beside them, then the stylesheets
-    are pruned and minified against the final pages; the offline worker hashes the result, the
-    checks read it, and the strict-rebuild state is saved last.
+    Pages are written and trimmed first, then files are added beside them, then our stylesheets and
+    scripts are minified and the theme's stylesheets pruned against the final pages and scripts; the
+    offline worker hashes the result, the checks read it, and the strict-rebuild state is saved last.
     """
 
     STRIP_MARKUP = 400  # every page loses dead markup before anything reads the pages
     COMPLETE_SITEMAP = 450  # every page into sphinx-sitemap's list, before it writes sitemap.xml (500)
     # DEFAULT: files written beside the pages: robots.txt, redirect stubs, _headers and
     # nginx-headers.conf, PDFs, sitemap.xml
-    PRUNE_THEME_CSS = 600  # reads every page and script written so far for the classes in use
-    MINIFY_STATIC = 650  # our own CSS and JS, as written
+    MINIFY_STATIC = 600  # our own CSS and JS, as written
+    PRUNE_THEME_CSS = 650  # reads every page and script as shipped (minified: no comment keeps a class alive)
     SEARCH_INDEX = 800  # the search index and its semantic table, which no pass before reads: its process
     # (search_semantic.PendingTable) has the longest to finish while the passes above run
     OFFLINE_WORKER = 850  # hashes the final files; appends its own line to _headers
