@@ -234,18 +234,52 @@ def test_switch_from_a_deep_page_lands_on_the_same_page_then_search_that_version
 
 
 @pytest.mark.parametrize("which", ["current", "dev"])
-def test_current_and_dev_pages_read_versions_json_only_when_the_switcher_opens(page, versions_url, manifest,
-                                                                               which):
-    # Both are built knowing every release; only an older release's banner needs the list at once.
+def test_current_and_dev_pages_list_every_version_without_fetching_it(page, versions_url, manifest, which):
+    """Rebuilt at every release, they are built knowing every version: the list is in the page, and
+    neither versions.json nor versions.js is fetched, even when the switcher opens."""
     name = older_and_current(manifest)[1].name if which == "current" else "dev"
     fetched = []
-    page.on("request", lambda request: fetched.append(request.url) if "versions.json" in request.url else None)
+    page.on("request", lambda request: fetched.append(request.url)
+            if re.search(r"/versions\.(json|js)\b", request.url) else None)
     # "load" first: networkidle alone can come before the page's scripts ran, and so pass for nothing.
     page.goto(f"{versions_url}/{name}/{DEEP_PAGE}.html", wait_until="load")
-    page.wait_for_load_state("networkidle")
-    assert fetched == [], f"a {which} page fetched versions.json before the reader asked"
     open_switcher(page)
-    assert len(fetched) == 1
+    page.locator(".version-switcher summary").hover()
+    page.wait_for_load_state("networkidle")
+    assert fetched == [], f"a {which} page fetched {fetched}"
+    links = page.locator(".version-switcher-list a")
+    assert links.count() == len(manifest.releases) + 2  # dev, every release, "All versions"
+
+
+def test_switching_from_a_section_keeps_it(page, versions_url, manifest):
+    """From the current release's list (written at build time) to the same section of an older release."""
+    older, current = older_and_current(manifest)
+    page.goto(f"{versions_url}/{current.name}/{DEEP_PAGE}.html")
+    section = page.locator("article section section[id]").first.get_attribute("id")
+    page.goto(f"{versions_url}/{current.name}/{DEEP_PAGE}.html#{section}")
+    switch_to(page, older.name)
+    page.wait_for_url(f"{versions_url}/{older.name}/{DEEP_PAGE}.html#{section}")
+
+
+def test_the_list_written_at_build_time_is_the_one_versions_js_writes(page, versions_url, manifest):
+    """The same versions, labels, order and targets, from the current page's HTML and from an older
+    release's versions.js reading versions.json (the decision guide is in dev only)."""
+    older, current = older_and_current(manifest)
+
+    def listed(version: str, path: str) -> list[tuple[str, str]]:
+        page.goto(f"{versions_url}/{version}/{path}.html")
+        open_switcher(page)
+        return page.eval_on_selector_all(".version-switcher-list li", r"""items => items.map(li => [
+            li.textContent.replace(/\s+/g, " ").trim(), new URL(li.querySelector("a").href).pathname +
+            new URL(li.querySelector("a").href).search])""")
+
+    built, scripted = listed(current.name, DEEP_PAGE), listed(older.name, DEEP_PAGE)
+    assert built[:-1] == scripted, "the build-time list (less its All versions link) differs from versions.js's"
+    assert built[-1][0] == "All versions"
+    guide = listed("dev", "decide")
+    for text, target in guide[1:-1]:  # every release: the guide is not in it
+        assert text.endswith("(home page: this page is not in that version)") and target.endswith(
+            "/index.html?missing=decide"), (text, target)
 
 
 def test_page_weight_counts_versions_json_where_a_page_fetches_it_as_it_opens(versions_site, manifest):
@@ -304,25 +338,38 @@ def site_copy(versions_site, tmp_path, serve):
     return copy
 
 
-def test_a_page_missing_from_a_version_goes_to_its_home_page_and_says_why(page, site_copy, serve, manifest):
-    older, current = older_and_current(manifest)
-    # Make the deep page absent from the older version, as a page added after that release would be.
-    (site_copy / older.name / f"{DEEP_PAGE}.html").unlink()
-    listing_path = site_copy / "versions.json"
-    listing = json.loads(listing_path.read_text(encoding="utf-8"))
-    for version in listing["versions"]:
-        if version["name"] == older.name:
-            version["pages"].remove(DEEP_PAGE)
-    listing_path.write_text(json.dumps(listing), encoding="utf-8")
-    url = serve(site_copy)
-    page.goto(f"{url}/{current.name}/{DEEP_PAGE}.html")
+def test_a_page_missing_from_a_version_goes_to_its_home_page_and_says_why(page, versions_url, manifest):
+    """The decision guide is in dev only: its switcher (written at build time) sends a reader to each
+    release's home page, which says why."""
+    older = older_and_current(manifest)[0]
+    page.goto(f"{versions_url}/dev/decide.html")
     open_switcher(page)
     item = page.locator(".version-switcher-list li", has_text=re.compile(rf"^{re.escape(older.name)} "))
     assert "this page is not in that version" in item.text_content()
     switch_to(page, older.name)
-    page.wait_for_url(re.compile(rf"/{re.escape(older.name)}/index\.html\?missing="))
+    page.wait_for_url(re.compile(rf"/{re.escape(older.name)}/index\.html\?missing=decide"))
     note = page.locator(".version-missing-note")
-    assert DEEP_PAGE in note.inner_text() and f"does not exist in the {older.name} version" in note.inner_text()
+    assert "decide" in note.inner_text() and f"does not exist in the {older.name} version" in note.inner_text()
+
+
+def test_an_older_release_reads_which_pages_each_version_has_from_versions_json(page, site_copy, serve,
+                                                                                 manifest):
+    older, current = older_and_current(manifest)
+    # Make the deep page absent from the current version, as a page removed after that release would be.
+    listing_path = site_copy / "versions.json"
+    listing = json.loads(listing_path.read_text(encoding="utf-8"))
+    for version in listing["versions"]:
+        if version["name"] == current.name:
+            version["pages"].remove(DEEP_PAGE)
+    listing_path.write_text(json.dumps(listing), encoding="utf-8")
+    page.goto(f"{serve(site_copy)}/{older.name}/{DEEP_PAGE}.html")
+    open_switcher(page)
+    item = page.locator(".version-switcher-list li", has_text=re.compile(rf"^{re.escape(current.name)} "))
+    assert "this page is not in that version" in item.text_content()
+    switch_to(page, current.name)
+    page.wait_for_url(re.compile(rf"/{re.escape(current.name)}/index\.html\?missing="))
+    note = page.locator(".version-missing-note")
+    assert DEEP_PAGE in note.inner_text() and f"does not exist in the {current.name} version" in note.inner_text()
 
 
 def test_a_new_release_appears_in_every_other_version_without_rebuilding_it(page, site_copy, serve, manifest):

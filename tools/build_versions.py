@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import tomllib
 from pathlib import Path
 
 from tools import release_manifest
@@ -94,19 +95,68 @@ class Version:
         return cache / f"{self.name}-{self.key}"
 
 
+# Pages this toolchain writes without a document: notfound's 404, offline.py's and section_search's.
+WRITTEN_WITHOUT_A_DOCUMENT = ("404", "offline", "search")
+DEV_SUMMARY = "Unreleased changes on main."
+
+
+def version_pages(commit: str | None) -> list[str]:
+    """Every page a version's build writes, read from its docs/ (the working tree's for dev) before any
+    build: its documents, the stub of each moved page (redirects.toml's [pages], where the new page
+    exists and the old one does not) and the pages written without a document. versions.json and the
+    switcher written into dev and current pages list these; a test compares them with every build."""
+    if commit:
+        files = git("ls-tree", "-r", "--name-only", commit, SRCDIR).splitlines()
+        show = subprocess.run(["git", "show", f"{commit}:{SRCDIR}/redirects.toml"], cwd=ROOT, capture_output=True,
+                              text=True, check=False)
+        redirects = show.stdout if show.returncode == 0 else ""  # a release from before redirects.toml
+    else:
+        files = [path.relative_to(ROOT).as_posix() for path in (ROOT / SRCDIR).rglob("*.md")]
+        path = ROOT / SRCDIR / "redirects.toml"
+        redirects = path.read_text(encoding="utf-8") if path.exists() else ""
+    names = [name.removeprefix(f"{SRCDIR}/") for name in files]
+    documents = {name.removesuffix(".md") for name in names  # _snippets, _templates: not pages
+                 if name.endswith(".md") and not any(part.startswith(("_", ".")) for part in name.split("/"))}
+    try:
+        moved = tomllib.loads(redirects).get("pages", {})
+    except tomllib.TOMLDecodeError:
+        moved = {}  # dev's build fails on it, naming the line
+    stubs = {old.strip("/") for old, new in moved.items()
+             if new.strip("/") in documents and old.strip("/") not in documents}
+    return sorted(documents | stubs | set(WRITTEN_WITHOUT_A_DOCUMENT))
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def version_listing(manifest: release_manifest.Manifest) -> list[dict]:
+    """dev, then the releases newest first, with the pages each has: versions.json's list, and the
+    switcher's on dev and current pages (rebuilt at every release, since what they are told changes)."""
+    dev = {"name": "dev", "date": None, "summary": DEV_SUMMARY, "current": False, "order": len(manifest.releases),
+           "pages": version_pages(None)}
+    return [dev] + [{"name": r.name, "date": r.date.isoformat(), "summary": r.summary,
+                     "current": r.name == manifest.current, "order": index, "pages": version_pages(r.commit)}
+                    for index, r in reversed(list(enumerate(manifest.releases)))]
+
+
 def plan(manifest: release_manifest.Manifest) -> list[Version]:
     toolchain = toolchain_hash()
+    listing = version_listing(manifest)
     versions = []
     for index, release in enumerate(manifest.releases):
         published = manifest.releases[: index + 1]
         info = {**release.as_json(), "current": release.name == manifest.current, "order": index,
                 "releases": [r.as_json() for r in published],
                 "history": release_manifest.page_history(ROOT, published, SRCDIR)}
+        if info["current"]:
+            info["switcher"] = listing
         versions.append(Version(release.name, release.commit, info, release.commit, toolchain))
-    info = {"name": "dev", "date": None, "summary": "Unreleased changes on main.", "current": False,
+    info = {"name": "dev", "date": None, "summary": DEV_SUMMARY, "current": False,
             "order": len(manifest.releases), "current_name": manifest.current,
             "releases": [r.as_json() for r in manifest.releases],
-            "history": release_manifest.page_history(ROOT, manifest.releases, SRCDIR, working_tree=True)}
+            "history": release_manifest.page_history(ROOT, manifest.releases, SRCDIR, working_tree=True),
+            "switcher": listing}
     versions.append(Version("dev", None, info, dev_content_hash(), toolchain))
     return versions
 
@@ -166,16 +216,8 @@ def link_tree(src: Path, dest: Path) -> None:
     shutil.copytree(src, dest, copy_function=link)
 
 
-def pages_of(html_dir: Path) -> list[str]:
-    return sorted(str(p.relative_to(html_dir).with_suffix("")) for p in html_dir.rglob("*.html")
-                  if not p.relative_to(html_dir).parts[0].startswith("_"))
-
-
-def versions_json(manifest: release_manifest.Manifest, versions: list[Version], cache: Path) -> dict:
-    listed = [versions[-1]] + list(reversed(versions[:-1]))  # dev, then releases newest first
-    return {"current": manifest.current, "versions": [
-        {"name": v.name, "date": v.info["date"], "summary": v.info["summary"], "current": v.info["current"],
-         "order": v.info["order"], "pages": pages_of(v.cache_dir(cache) / "html")} for v in listed]}
+def versions_json(manifest: release_manifest.Manifest) -> dict:
+    return {"current": manifest.current, "versions": version_listing(manifest)}
 
 
 def root_pages(manifest: release_manifest.Manifest, listing: dict) -> dict[str, str]:
@@ -205,7 +247,7 @@ def assemble(manifest: release_manifest.Manifest, versions: list[Version], cache
         link_tree(version.cache_dir(cache) / "html", staging / version.name)
     current = next(v for v in versions if v.name == manifest.current)
     link_tree(current.cache_dir(cache) / "html", staging / "latest")  # a copy: static hosts need no symlinks
-    listing = versions_json(manifest, versions, cache)
+    listing = versions_json(manifest)
     (staging / "versions.json").write_text(json.dumps(listing, separators=(",", ":")), encoding="utf-8")
     for name, text in root_pages(manifest, listing).items():
         (staging / name).write_text(text, encoding="utf-8")

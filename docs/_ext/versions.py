@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -79,6 +80,23 @@ def _release_dates(info: dict) -> dict[str, str]:
     return {r["name"]: long_date(parse_date(r["date"])) for r in info["releases"]}
 
 
+def switcher_links(info: dict, pagename: str) -> list[dict] | None:
+    """The switcher's list for this page, where the build was told every version's pages (dev and the
+    current release, which are rebuilt at every release): the same page in each version, or that
+    version's home page with a note, as versions.js would write it. None elsewhere: an older release
+    reads versions.json as it is viewed, so that releases published after it appear."""
+    if "switcher" not in info:
+        return None
+    return [{
+        "label": _label(version) + (f" · {long_date(parse_date(version['date']))}" if version["date"] else "")
+        + (" (current)" if version["current"] else ""),
+        "path": f"{version['name']}/{pagename}.html" if pagename in version["pages"]
+        else f"{version['name']}/index.html?missing={quote(pagename)}",
+        "missing": pagename not in version["pages"],
+        "here": version["name"] == info["name"],
+    } for version in info["switcher"]]
+
+
 def add_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     info = build_info(app)
     dates = _release_dates(info)
@@ -95,6 +113,7 @@ def add_page_context(app: Sphinx, pagename: str, templatename: str, context: dic
         "changed_in": changed_in,
         "changed_in_date": dates.get(changed_in, "") if isinstance(changed_in, str) else "",
         "has_history": bool(info["history"]),
+        "switcher": switcher_links(info, pagename),
     }
 
 
@@ -104,13 +123,16 @@ def add_switcher_script(app: Sphinx, pagename: str, templatename: str, context: 
     where it shows something at once: an older release's banner lists what changed since, and a
     version's home page explains a page missing from it. Elsewhere the switcher names the script
     (`versions.script`, its data-script) and furo.js loads it when the reader first opens or points
-    at the switcher: 3.5 KB less on opening every dev and current page."""
+    at the switcher. Dev and current pages have their list written at build time (`switcher_links`), so
+    only their home page loads it, for that note."""
     info = build_info(app)
     if not info["in_site"]:
         return
     older_release = info["name"] != "dev" and not info["current"]
     if older_release or pagename == "index":
         app.add_js_file(SWITCHER_SCRIPT, loading_method="defer")
+    elif "switcher" in info:
+        return
     elif "versions" in context and (version := static_fingerprint(app, SWITCHER_SCRIPT)):
         context["versions"]["script"] = context["pathto"](f"_static/{SWITCHER_SCRIPT}", 1) + version
 

@@ -81,9 +81,11 @@
     .catch(() => { /* opened from disk or no versions.json: keep the build-time links */ }));
 
   // An older release's banner lists what changed since, so it needs the list now: the banner names
-  // the file (page weights count it). The current release's and dev's pages, built knowing every
-  // release, fetch it only when the switcher opens or is pointed at; where furo.js loaded this
-  // script because the reader opened the switcher, it is open already.
+  // the file (page weights count it). The current release's and dev's pages have their list written
+  // at build time (data-listed): only their home page loads this script, for the note above. Elsewhere
+  // the list comes when the switcher opens or is pointed at; where furo.js loaded this script because
+  // the reader opened the switcher, it is open already.
+  if ("listed" in switcher.dataset) return;
   if (document.querySelector(".version-banner[data-fetch-on-open]") || switcher.open) {
     load();
   } else {

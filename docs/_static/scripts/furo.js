@@ -76,4 +76,13 @@
   };
   switcher?.addEventListener("toggle", loadSwitcher);
   for (const type of ["pointerenter", "focus"]) switcher?.querySelector("summary").addEventListener(type, loadSwitcher);
+
+  // A list written at build time (dev and current pages) keeps the reader's section, as versions.js's does:
+  // a link to this same page in another version (no ?missing=) takes the address's #fragment.
+  document.querySelector(".version-switcher[data-listed]")?.addEventListener("click", (event) => {
+    const link = event.target.closest("a");
+    if (link && !link.search && link.pathname.endsWith(`/${link.closest("[data-pagename]").dataset.pagename}.html`)) {
+      link.hash = window.location.hash;
+    }
+  });
 })();
