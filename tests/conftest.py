@@ -375,6 +375,16 @@ DEFAULT_VIEWPORT = {"width": 1280, "height": 720}  # Playwright's, as a new cont
 class Record:
     requests: list[str] = field(default_factory=list)  # every URL the tab asked for
     problems: list[str] = field(default_factory=list)  # console errors and warnings, uncaught exceptions
+    pending: int = 0  # requests asked for and not yet answered (or failed)
+
+    def settle(self, tab, quiet_ms: int = 100) -> None:
+        """Wait until no request is pending and none has started for `quiet_ms`: what the page fetched
+        late is in the record. Playwright's "networkidle" waits 500 ms however quiet the page already is."""
+        while True:
+            asked = len(self.requests)
+            tab.wait_for_timeout(quiet_ms)  # Playwright delivers the tab's events meanwhile
+            if not self.pending and len(self.requests) == asked:
+                return
 
 
 @contextlib.contextmanager
@@ -382,8 +392,17 @@ def recording(tab):
     """What `tab` asks for and logs while inside (a Record): every request, and its console errors and
     warnings (CSP violations among them) and uncaught exceptions, Playwright's WORKER_BLOCKED aside."""
     record = Record()
+    def asked(request) -> None:
+        record.requests.append(request.url)
+        record.pending += 1
+
+    def answered(request) -> None:
+        record.pending -= 1
+
     handlers = {
-        "request": lambda request: record.requests.append(request.url),
+        "request": asked,
+        "requestfinished": answered,
+        "requestfailed": answered,
         "console": lambda message: message.type in ("error", "warning")
         and message.text != WORKER_BLOCKED and record.problems.append(message.text),
         "pageerror": lambda error: record.problems.append(str(error)),
@@ -475,7 +494,7 @@ def page_visits(shared_tab, site_url, once):
             for scheme in SCHEMES:
                 tab.emulate_media(color_scheme=scheme)
                 violations[scheme] = axe_violations(tab)
-            tab.wait_for_load_state("networkidle")  # what the page fetches late is in the record too
+            record.settle(tab)  # what the page fetches late is in the record too
         # Each worker serves the site on its own port: the record names it OWN_SITE, for any reader's.
         made = {"requests": record.requests, "problems": record.problems, "violations": violations}
         return json.loads(json.dumps(made).replace(site_url, OWN_SITE))

@@ -31,8 +31,16 @@ def control(name: str, value: str) -> str:
     return f'input[name="{name}"][value="{value}"]'
 
 
-def pick_label(tab, label) -> None:
-    tab.check(control(label.input["name"], label.input["value"]))
+def pick_labels(tab, labels: list) -> None:
+    """Tick these choices by clicking their labels in the page, as a reader taps the words, all in one
+    call (one Playwright action per choice took four fifths of a test's time); each must end ticked."""
+    selectors = [control(label.input["name"], label.input["value"]) for label in labels]
+    unticked = tab.evaluate("""selectors => selectors.filter(selector => {
+        const input = document.querySelector(selector);
+        if (!input.checked) input.closest('label').click();
+        return !input.checked;
+    })""", selectors)
+    assert not unticked, f"clicking their labels left these unticked: {unticked}"
 
 
 def questions(site) -> list:
@@ -44,7 +52,7 @@ def answer_every_question(tab, site, pick=1) -> list[tuple[str, list[str]]]:
 
     Radios take their `pick`-th choice, every other checkbox is ticked, each rated item takes a
     rotating answer and each text box gets a few lines."""
-    expected = []
+    expected, picked = [], []
     for question in questions(site):
         kind = next(c for c in question["class"] if c != "decide-question").removeprefix("decide-")
         if kind == "text":
@@ -55,15 +63,15 @@ def answer_every_question(tab, site, pick=1) -> list[tuple[str, list[str]]]:
             for number, item in enumerate(question.select(".decide-item")):
                 labels = item.select("label")
                 chosen = labels[(number + pick) % len(labels)]
-                pick_label(tab, chosen)
+                picked.append(chosen)
                 expected.append((clean(item.legend.get_text()), [clean(chosen.get_text())]))
         else:
             labels = question.select("label")
             chosen = [labels[pick % len(labels)]] if kind == "radio" else labels[::2]
-            for label in chosen:
-                pick_label(tab, label)
+            picked += chosen
             title = question.get("data-summary") or clean(question.legend.get_text())
             expected.append((title, [clean(label.get_text()) for label in chosen]))
+    pick_labels(tab, picked)
     return expected
 
 
