@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tarfile
 import time
-import tomllib
 from pathlib import Path
 
 from tools import release_manifest
@@ -95,48 +94,17 @@ class Version:
         return cache / f"{self.name}-{self.key}"
 
 
-# Pages this toolchain writes without a document: notfound's 404, offline.py's and section_search's.
-WRITTEN_WITHOUT_A_DOCUMENT = ("404", "offline", "search")
 DEV_SUMMARY = "Unreleased changes on main."
-
-
-def version_pages(commit: str | None) -> list[str]:
-    """Every page a version's build writes, read from its docs/ (the working tree's for dev) before any
-    build: its documents, the stub of each moved page (redirects.toml's [pages], where the new page
-    exists and the old one does not) and the pages written without a document. versions.json and the
-    switcher written into dev and current pages list these; a test compares them with every build."""
-    if commit:
-        files = git("ls-tree", "-r", "--name-only", commit, SRCDIR).splitlines()
-        show = subprocess.run(["git", "show", f"{commit}:{SRCDIR}/redirects.toml"], cwd=ROOT, capture_output=True,
-                              text=True, check=False)
-        redirects = show.stdout if show.returncode == 0 else ""  # a release from before redirects.toml
-    else:
-        files = [path.relative_to(ROOT).as_posix() for path in (ROOT / SRCDIR).rglob("*.md")]
-        path = ROOT / SRCDIR / "redirects.toml"
-        redirects = path.read_text(encoding="utf-8") if path.exists() else ""
-    names = [name.removeprefix(f"{SRCDIR}/") for name in files]
-    documents = {name.removesuffix(".md") for name in names  # _snippets, _templates: not pages
-                 if name.endswith(".md") and not any(part.startswith(("_", ".")) for part in name.split("/"))}
-    try:
-        moved = tomllib.loads(redirects).get("pages", {})
-    except tomllib.TOMLDecodeError:
-        moved = {}  # dev's build fails on it, naming the line
-    stubs = {old.strip("/") for old, new in moved.items()
-             if new.strip("/") in documents and old.strip("/") not in documents}
-    return sorted(documents | stubs | set(WRITTEN_WITHOUT_A_DOCUMENT))
-
-
-def git(*args: str) -> str:
-    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
 
 def version_listing(manifest: release_manifest.Manifest) -> list[dict]:
     """dev, then the releases newest first, with the pages each has: versions.json's list, and the
     switcher's on dev and current pages (rebuilt at every release, since what they are told changes)."""
     dev = {"name": "dev", "date": None, "summary": DEV_SUMMARY, "current": False, "order": len(manifest.releases),
-           "pages": version_pages(None)}
+           "pages": release_manifest.version_pages(ROOT, None, SRCDIR)}
     return [dev] + [{"name": r.name, "date": r.date.isoformat(), "summary": r.summary,
-                     "current": r.name == manifest.current, "order": index, "pages": version_pages(r.commit)}
+                     "current": r.name == manifest.current, "order": index,
+                     "pages": release_manifest.version_pages(ROOT, r.commit, SRCDIR)}
                     for index, r in reversed(list(enumerate(manifest.releases)))]
 
 

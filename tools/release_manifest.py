@@ -118,6 +118,39 @@ def load(path: Path) -> Manifest:
     return Manifest(path=path, current=current, releases=tuple(releases))
 
 
+# -- The pages of a version, from git -------------------------------------------------------
+
+# Pages today's toolchain writes without a document: notfound's 404, offline.py's and section_search's.
+WRITTEN_WITHOUT_A_DOCUMENT = ("404", "offline", "search")
+
+
+def version_pages(repo: Path, commit: str | None, srcdir: str) -> list[str]:
+    """Every page a version's build writes, read from its `srcdir` at `commit` (the working tree's for
+    None) before any build: its documents, the stub of each moved page (redirects.toml's [pages], where
+    the new page exists and the old one does not) and the pages written without a document.
+    versions.json and the switcher written into dev and current pages list these; a test compares them
+    with every built version."""
+    if commit:
+        files = _git(repo, "ls-tree", "-r", "--name-only", commit, srcdir).splitlines()
+        show = subprocess.run(["git", "show", f"{commit}:{srcdir}/redirects.toml"], cwd=repo, capture_output=True,
+                              text=True, check=False)
+        redirects = show.stdout if show.returncode == 0 else ""  # a release from before redirects.toml
+    else:
+        files = [path.relative_to(repo).as_posix() for path in (repo / srcdir).rglob("*.md")]
+        path = repo / srcdir / "redirects.toml"
+        redirects = path.read_text(encoding="utf-8") if path.exists() else ""
+    names = [name.removeprefix(f"{srcdir}/") for name in files]
+    documents = {name.removesuffix(".md") for name in names  # _snippets, _templates: not pages
+                 if name.endswith(".md") and not any(part.startswith(("_", ".")) for part in name.split("/"))}
+    try:
+        moved = tomllib.loads(redirects).get("pages", {})
+    except tomllib.TOMLDecodeError:
+        moved = {}  # dev's build fails on it, naming the line
+    stubs = {old.strip("/") for old, new in moved.items()
+             if new.strip("/") in documents and old.strip("/") not in documents}
+    return sorted(documents | stubs | set(WRITTEN_WITHOUT_A_DOCUMENT))
+
+
 # -- Per-page history from git ------------------------------------------------
 
 def _git(repo: Path, *args: str) -> str:
