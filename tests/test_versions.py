@@ -7,12 +7,14 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import run_builder  # with the versions_site fixture, shared with test_offline
 from playwright.sync_api import expect
 
+import versions
 from tools import release_manifest
 from tools.page_weight import page_assets
 from tools.shared import MANIFEST, ROOT
@@ -251,6 +253,18 @@ def test_current_and_dev_pages_list_every_version_without_fetching_it(page, vers
     assert links.count() == len(manifest.releases) + 2  # dev, every release, "All versions"
 
 
+def test_build_time_links_encode_a_missing_page_as_versions_js_does():
+    """A page missing from a version is named in ?missing= as encodeURIComponent writes it (slashes too)."""
+    info = {"name": "dev", "switcher": [
+        {"name": "dev", "date": None, "current": False, "pages": ["index", "topics/a"]},
+        {"name": "1.0", "date": "2026-11-27", "current": True, "pages": ["index"]}]}
+    assert [(link["label"], link["path"], link["missing"], link["here"]) for link in
+            versions.switcher_links(info, "topics/a")] == [
+        ("dev (unreleased)", "dev/topics/a.html", False, True),
+        ("1.0 · 27 November 2026 (current)", "1.0/index.html?missing=topics%2Fa", True, False)]
+    assert versions.switcher_links({"name": "1.0"}, "index") is None  # an older release: versions.js
+
+
 def test_switching_from_a_section_keeps_it(page, versions_url, manifest):
     """From the current release's list (written at build time) to the same section of an older release."""
     older, current = older_and_current(manifest)
@@ -338,18 +352,23 @@ def site_copy(versions_site, tmp_path, serve):
     return copy
 
 
+def switch_to_a_version_without_the_page(page, url: str, path: str, version: str) -> None:
+    """From `path` to `version`, which lacks it: the switcher says so, and that version's home page why."""
+    page.goto(url)
+    open_switcher(page)
+    item = page.locator(".version-switcher-list li", has_text=re.compile(rf"^{re.escape(version)} "))
+    assert "this page is not in that version" in item.text_content()
+    switch_to(page, version)
+    page.wait_for_url(re.compile(rf"/{re.escape(version)}/index\.html\?missing={re.escape(quote(path, safe=''))}$"))
+    note = page.locator(".version-missing-note").inner_text()
+    assert path in note and f"does not exist in the {version} version" in note
+
+
 def test_a_page_missing_from_a_version_goes_to_its_home_page_and_says_why(page, versions_url, manifest):
     """The decision guide is in dev only: its switcher (written at build time) sends a reader to each
     release's home page, which says why."""
     older = older_and_current(manifest)[0]
-    page.goto(f"{versions_url}/dev/decide.html")
-    open_switcher(page)
-    item = page.locator(".version-switcher-list li", has_text=re.compile(rf"^{re.escape(older.name)} "))
-    assert "this page is not in that version" in item.text_content()
-    switch_to(page, older.name)
-    page.wait_for_url(re.compile(rf"/{re.escape(older.name)}/index\.html\?missing=decide"))
-    note = page.locator(".version-missing-note")
-    assert "decide" in note.inner_text() and f"does not exist in the {older.name} version" in note.inner_text()
+    switch_to_a_version_without_the_page(page, f"{versions_url}/dev/decide.html", "decide", older.name)
 
 
 def test_an_older_release_reads_which_pages_each_version_has_from_versions_json(page, site_copy, serve,
@@ -362,14 +381,8 @@ def test_an_older_release_reads_which_pages_each_version_has_from_versions_json(
         if version["name"] == current.name:
             version["pages"].remove(DEEP_PAGE)
     listing_path.write_text(json.dumps(listing), encoding="utf-8")
-    page.goto(f"{serve(site_copy)}/{older.name}/{DEEP_PAGE}.html")
-    open_switcher(page)
-    item = page.locator(".version-switcher-list li", has_text=re.compile(rf"^{re.escape(current.name)} "))
-    assert "this page is not in that version" in item.text_content()
-    switch_to(page, current.name)
-    page.wait_for_url(re.compile(rf"/{re.escape(current.name)}/index\.html\?missing="))
-    note = page.locator(".version-missing-note")
-    assert DEEP_PAGE in note.inner_text() and f"does not exist in the {current.name} version" in note.inner_text()
+    switch_to_a_version_without_the_page(page, f"{serve(site_copy)}/{older.name}/{DEEP_PAGE}.html", DEEP_PAGE,
+                                         current.name)
 
 
 def test_a_new_release_appears_in_every_other_version_without_rebuilding_it(page, site_copy, serve, manifest):

@@ -91,7 +91,7 @@ def switcher_links(info: dict, pagename: str) -> list[dict] | None:
         "label": _label(version) + (f" · {long_date(parse_date(version['date']))}" if version["date"] else "")
         + (" (current)" if version["current"] else ""),
         "path": f"{version['name']}/{pagename}.html" if pagename in version["pages"]
-        else f"{version['name']}/index.html?missing={quote(pagename)}",
+        else f"{version['name']}/index.html?missing={quote(pagename, safe='')}",  # as encodeURIComponent
         "missing": pagename not in version["pages"],
         "here": version["name"] == info["name"],
     } for version in info["switcher"]]
