@@ -82,6 +82,8 @@ def test_good_project_builds_without_warnings(build_tiny):
         pytest.param(page("Other", reviwed="2026-11-01"),
                      ["other.md:", "'reviwed'", "unknown field", "check the spelling"],
                      id="unknown-field"),
+        pytest.param(page("Other", **{"copy-link": "hide"}),
+                     ["other.md:7", "'copy-link'", "'hide' is not allowed", "write false"], id="copy-link-not-false"),
         pytest.param(page("Other", "See {ref}`no-such-label`."), ["other.md:", "no-such-label"],
                      id="broken-ref"),
         pytest.param(page("Other", "As shown {cite:p}`unknown2099`."), ["other.md:", "unknown2099"],

@@ -12,11 +12,11 @@ from sphinx.application import Sphinx
 
 from tools.event_order import PageContext
 
-OPT_OUT = "copy-link"  # front matter field; false leaves the page without the buttons
+OPT_OUT = "copy-link"  # front matter field; false leaves the page without the buttons (page_metadata checks it)
 
 
 def wants_buttons(metadata: dict) -> bool:
-    return str(metadata.get(OPT_OUT, "true")).strip().lower() not in ("false", "no", "off")
+    return str(metadata.get(OPT_OUT, "true")).strip().lower() != "false"
 
 
 def add_copy_link(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -102,6 +102,8 @@ def validate(app: Sphinx, docname: str, meta: dict) -> dict | None:
             dates[field] = parse_date(meta[field])
             if dates[field] is None:
                 problem(field, f"{meta[field]!r} is not a valid date; write {REQUIRED[field]}")
+    if "copy-link" in meta and str(meta["copy-link"]).strip().lower() not in ("true", "false"):
+        problem("copy-link", f"{meta['copy-link']!r} is not allowed; write false (no copy-link buttons) or remove it")
     signoff = str(meta.get("sign-off", "")).strip()
     if signoff and signoff != "pending" and parse_date(signoff) is None:
         problem("sign-off", f"{signoff!r} is not allowed; write {REQUIRED['sign-off']}")
