@@ -171,7 +171,8 @@ class EditedSite:
 
 @pytest.fixture(scope="session")
 def edited_evidence_site(once) -> EditedSite:
-    """The real site built strictly, once per session, from a copy of docs/ with EVIDENCE_EDITS made."""
+    """The real site built strictly, once per session, from a copy of docs/ with EVIDENCE_EDITS made
+    (and Sphinx's own search page in place of the site's)."""
     text = (shared.DOCS / "evidence.toml").read_text(encoding="utf-8")
     findings = tomllib.loads(text)["finding"]
     edits = {name: EvidenceEdit(next(f for f in findings if pick(f)), result)
@@ -186,9 +187,14 @@ def edited_evidence_site(once) -> EditedSite:
         shutil.copy2(shared.ROOT / "conf.py", folder / "conf.py")
         shutil.copytree(shared.DOCS, folder / "docs", ignore=shutil.ignore_patterns("_build", "__pycache__"))
         (folder / "docs" / "evidence.toml").write_text(text, encoding="utf-8")
+        # Without the site's search: its semantic table, made for the edited words, would cost as much
+        # CPU as the rest of this build, and the records are read from the pages (the search is the
+        # real site's to test). Sphinx's search page is over the page budget, which is the real site's too.
         return checked(subprocess.run(
-            shared.sphinx_command(folder / "html", "-q", "-d", str(folder / "doctrees"), srcdir=folder / "docs",
-                                  confdir=folder), capture_output=True, text=True, cwd=shared.ROOT, check=False))
+            shared.sphinx_command(folder / "html", "-q", "-d", str(folder / "doctrees"), "-D",
+                                  "section_search_enabled=0", "-D", "page_budget_enabled=0", srcdir=folder / "docs",
+                                  confdir=folder),
+            capture_output=True, text=True, cwd=shared.ROOT, check=False))
 
     built = once("edited-evidence", build)
     if built["returncode"] != 0:
