@@ -53,9 +53,10 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_xdist_auto_num_workers(config) -> int:
-    """`-n auto`: one worker more than the machine has cores. A worker often waits (on Chromium, on a
-    build it started, on a record another worker is making); the spare one uses that time."""
-    return len(os.sched_getaffinity(0)) + 1
+    """`-n auto`: one worker per core the process may use. A spare worker (tried until session 12) cost
+    more CPU than it saved in waits: a third Chromium and Python, and three processes contending for
+    two cores (on 2 cores, 411 against 453 CPU seconds, 221 against 231 s; tests/README.md)."""
+    return len(os.sched_getaffinity(0))
 
 
 @pytest.fixture(scope="session")
@@ -446,7 +447,10 @@ if os.environ.get("TEST_SITE"):  # with make bench's synthetic site, every copy 
         in VISITED_PAGES)
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 SCHEMES = ("light", "dark")
-THEMES = [f"{width}-{scheme}" for width in VIEWPORTS for scheme in SCHEMES]
+# Light first, both viewports, then dark: a visit's two tests (its light and dark findings) stand a whole
+# viewport's pages apart, so by the time a worker takes a dark test its visit is long made. Side by side,
+# two workers fell into step on the same visits, one making each while the other waited on it.
+THEMES = [f"{width}-{scheme}" for scheme in SCHEMES for width in VIEWPORTS]
 AXE_OPTIONS = {
     "resultTypes": ["violations"],
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
