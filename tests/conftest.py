@@ -457,12 +457,35 @@ AXE_OPTIONS = {
 }
 
 
-def axe_violations(tab, options: dict = AXE_OPTIONS) -> list[dict]:
-    """axe-core's violations on the page as it is now, axe injected once per page (not once per run)."""
+# axe-core parses a colour string with colorjs.io each time it meets one: about a third of each run,
+# mostly in its color-contrast rule. The parse depends on the string alone, so each page parses each
+# string once; test_accessibility checks the findings are the same, to the contrast ratio.
+AXE_PARSE_COLOURS_ONCE = """() => {
+    const colour = axe.commons.color.Color.prototype, parse = colour.parseString, parsed = new Map();
+    colour.parseString = function (text) {
+        if (!parsed.has(text)) {
+            parse.call(this, text);
+            parsed.set(text, [this.r, this.g, this.b, this.alpha]);
+        }
+        [this.r, this.g, this.b, this.alpha] = parsed.get(text);
+        return this;
+    };
+}"""
+
+
+def inject_axe(tab, parse_colours_once: bool = True) -> None:
+    """axe-core into the page as it is now, once per page (not once per run)."""
     from axe_playwright_python.sync_playwright import Axe
 
     if not tab.evaluate("typeof axe !== 'undefined'"):
         tab.evaluate(Axe().axe_script)
+        if parse_colours_once:
+            tab.evaluate(AXE_PARSE_COLOURS_ONCE)
+
+
+def axe_violations(tab, options: dict = AXE_OPTIONS) -> list[dict]:
+    """axe-core's violations on the page as it is now."""
+    inject_axe(tab)
     return tab.evaluate("options => axe.run(document, options).then(results => results.violations)", options)
 
 

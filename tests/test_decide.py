@@ -9,9 +9,8 @@ import tomllib
 
 import pypdf
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
-from conftest import AXE_OPTIONS, recording
+from conftest import axe_violations, recording
 from playwright.sync_api import expect
 from test_accessibility import describe
 
@@ -243,7 +242,7 @@ def test_answered_guide_and_its_summary_have_no_axe_violations(browser, site, si
     answer_every_question(tab, site)
     tab.check("#decide-keep")
     shown_research(tab, "headache")  # axe reads the fetched research too
-    violations = Axe().run(tab, options=AXE_OPTIONS).response["violations"]
+    violations = axe_violations(tab)
     context.close()
     assert not violations, describe(violations)
 
