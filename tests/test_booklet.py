@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-import pypdf
 import pytest
+from conftest import printed_pages
 
 from tools.make_booklet import conf, make_booklet_with, reading_order
 from tools.shared import site_map
@@ -21,9 +21,8 @@ CHROME = ["Skip to content", "Back to top", "Toggle", "On this page", "Search th
 def booklet(site, browser, once) -> list[str]:
     """The booklet of the test session's site (printed once per session): the text of each of its pages."""
     def make(folder) -> dict:
-        pages = pypdf.PdfReader(make_booklet_with(browser, site.out, folder)).pages
-        return {"sizes": [[round(page.mediabox.width), round(page.mediabox.height)] for page in pages],
-                "texts": [re.sub(r"[ \t]+", " ", page.extract_text()) for page in pages]}
+        pages = printed_pages(make_booklet_with(browser, site.out, folder))
+        return {"sizes": [page.size for page in pages], "texts": [re.sub(r"[ \t]+", " ", page.text) for page in pages]}
 
     printed = once("booklet", make)
     assert all(tuple(size) == LETTER for size in printed["sizes"]), printed["sizes"]

@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 import tomllib
 
-import pypdf
 import pytest
 from bs4 import BeautifulSoup
-from conftest import axe_violations, recording
+from conftest import axe_violations, printed_pages, recording
 from playwright.sync_api import expect
 from test_accessibility import describe
 
@@ -268,9 +267,9 @@ def test_printed_summary_fits_two_pages_with_answers_phone_and_address(site, gui
     assert not guide.locator("#decide-situation").is_visible(), "the printed sheet holds the summary only"
     pdf = tmp_path / "decide.pdf"
     guide.pdf(path=str(pdf), format="Letter", print_background=True, prefer_css_page_size=True)
-    reader = pypdf.PdfReader(pdf)
-    assert 1 <= len(reader.pages) <= 2, f"the summary prints on {len(reader.pages)} pages (at most 2)"
-    text = clean(" ".join(page.extract_text() for page in reader.pages))
+    pages = printed_pages(pdf)
+    assert 1 <= len(pages) <= 2, f"the summary prints on {len(pages)} pages (at most 2)"
+    text = clean(" ".join(page.text for page in pages))
     for question, answers in expected:
         assert question in text
         for answer in answers:

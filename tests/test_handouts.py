@@ -8,6 +8,7 @@ from pathlib import Path
 import pypdf
 import pytest
 import segno
+from conftest import printed_pages
 
 from tools.make_handouts import handout_pages, print_pdfs
 from tools.shared import site_map
@@ -32,11 +33,10 @@ def test_the_key_pages_are_handouts():
 
 @pytest.mark.parametrize("docname", handout_pages())
 def test_handout_pdf_stands_alone(site, handouts, docname):
-    reader = pypdf.PdfReader(handouts[docname.rsplit("/", 1)[-1]])
-    assert 1 <= len(reader.pages) <= 2, f"{docname}: {len(reader.pages)} pages (at most 2)"
-    for pdf_page in reader.pages:
-        assert (round(pdf_page.mediabox.width), round(pdf_page.mediabox.height)) == LETTER
-    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    pages = printed_pages(handouts[docname.rsplit("/", 1)[-1]])
+    assert 1 <= len(pages) <= 2, f"{docname}: {len(pages)} pages (at most 2)"
+    assert all(page.size == LETTER for page in pages), [page.size for page in pages]
+    text = re.sub(r"\s+", " ", " ".join(page.text for page in pages))
     soup = site.soup(docname)
     title = soup.select_one("article h1").get_text(strip=True).rstrip("¶")
     checked = soup.select_one(".page-meta-dates").get_text().split("·")[0].strip()
@@ -50,8 +50,7 @@ def test_handout_pdf_stands_alone(site, handouts, docname):
 @pytest.mark.parametrize("docname", ["topics/safety/aftercare", "topics/safety/your-session"])
 def test_take_home_sheets_carry_the_lung_warning(handouts, docname):
     """The sheets patients take home say what a collapsed lung feels like and what to do (issue 12)."""
-    reader = pypdf.PdfReader(handouts[docname.rsplit("/", 1)[-1]])
-    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+    text = re.sub(r"\s+", " ", " ".join(page.text for page in printed_pages(handouts[docname.rsplit("/", 1)[-1]])))
     for words in ("collapsed lung", "neck, shoulders, upper back or chest wall", "shortness of breath",
                   "a day or two", "Tell them you had needling, and where", "Go to the emergency department now"):
         assert words in text, f"{docname}: {words!r} not on the printed sheet"
