@@ -355,14 +355,24 @@ def declared_properties(out: Path) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def first_differences(tabs, pruned: list, full: list, limit: int = 3) -> list[str]:
+def first_differences(tab, urls: list[str], pruned: list, full: list, limit: int = 3) -> list[str]:
+    """What differs in the first elements whose hashes differ (each build's page opened again)."""
     found = []
     for (index, pseudo, element, pruned_hash), (*_, full_hash) in zip(pruned, full, strict=True):
         if pruned_hash != full_hash and len(found) < limit:
-            styles = [tab.evaluate(STYLE_OF, [index, pseudo]) for tab in tabs]
+            styles = []
+            for url in urls:
+                open_page(tab, url)
+                styles.append(tab.evaluate(STYLE_OF, [index, pseudo]))
             changed = sorted(set(styles[0]) ^ set(styles[1]))
             found.append(f"{element}{pseudo or ''}: {'; '.join(changed[:6])}")
     return found
+
+
+def open_page(tab, url: str) -> None:
+    tab.goto(url)
+    if "?q=" in url:
+        tab.wait_for_selector("#search-results a")
 
 
 @pytest.fixture(scope="session")
@@ -389,23 +399,21 @@ def full_css_site(site, tmp_path_factory):
 
 
 @pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 390)])
-def test_pruned_site_looks_like_the_full_one(site_url, full_css_site, serve, browser, scheme, width):
+def test_pruned_site_looks_like_the_full_one(site_url, full_css_site, serve, shared_tab, scheme, width):
     full_url = serve(full_css_site)
     declared = declared_properties(full_css_site)
     assert {"color", "margin", "display", "font-size"} <= set(declared), declared
-    contexts = [browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme) for _ in "ab"]
-    tabs = [context.new_page() for context in contexts]
+    tab = shared_tab(viewport={"width": width, "height": 900})
+    tab.emulate_media(color_scheme=scheme)
     differences = []
     for path in PAGES:
-        for tab, base in zip(tabs, (site_url, full_url), strict=True):
-            tab.goto(f"{base}/{path if '.html' in path else path + '.html'}")
-            if "?q=" in path:
-                tab.wait_for_selector("#search-results a")
-        pruned, full = (tab.evaluate(STYLE_HASHES, declared) for tab in tabs)
+        urls = [f"{base}/{path if '.html' in path else path + '.html'}" for base in (site_url, full_url)]
+        pruned, full = [], []
+        for url, hashes in zip(urls, (pruned, full), strict=True):
+            open_page(tab, url)
+            hashes += tab.evaluate(STYLE_HASHES, declared)
         assert [row[:3] for row in pruned] == [row[:3] for row in full], f"{path}: the builds differ in markup"
-        differences += [f"{path}: {line}" for line in first_differences(tabs, pruned, full)]
-    for context in contexts:
-        context.close()
+        differences += [f"{path}: {line}" for line in first_differences(tab, urls, pruned, full)]
     assert not differences, "pruning changed how elements look (pruned vs full CSS):\n" + "\n".join(differences)
 
 
