@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import axe_violations, printed_pages, recording
+from conftest import VIEWPORTS, axe_violations, printed_pages, recording
 from playwright.sync_api import expect
 from test_accessibility import describe
 
@@ -92,7 +92,7 @@ def stored(tab) -> dict:
 def guide(shared_tab, site_url):
     """The guide on a phone, in a tab in a fresh context's state (conftest's SharedTabs), that records
     every request and console problem."""
-    tab = shared_tab(viewport={"width": 390, "height": 844})
+    tab = shared_tab(viewport=VIEWPORTS["phone"])
     with recording(tab) as record:
         tab.requests, tab.problems = record.requests, record.problems
         # "load" comes after the deferred decide.js ran; the sheet's answer count is its last step.
@@ -233,16 +233,15 @@ def test_without_ticks_the_sheet_still_lists_every_question_to_ask(site, guide):
     assert pairs["Questions to ask (you ticked none, so here are all of them)"] == asked
 
 
-@pytest.mark.parametrize(("width", "scheme"), [(390, "dark"), (1280, "light")])
-def test_answered_guide_and_its_summary_have_no_axe_violations(browser, site, site_url, width, scheme):
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    tab = context.new_page()
+@pytest.mark.parametrize(("width", "scheme"), [("phone", "dark"), ("desktop", "light")])
+def test_answered_guide_and_its_summary_have_no_axe_violations(shared_tab, site, site_url, width, scheme):
+    tab = shared_tab(viewport=VIEWPORTS[width])  # the page visits' tab for this viewport
+    tab.emulate_media(color_scheme=scheme)
     tab.goto(f"{site_url}/{PAGE}.html")
     answer_every_question(tab, site)
     tab.check("#decide-keep")
     shown_research(tab, "headache")  # axe reads the fetched research too
     violations = axe_violations(tab)
-    context.close()
     assert not violations, describe(violations)
 
 
