@@ -16,6 +16,7 @@ import furo
 import pytest
 import sphinx_design.extension
 import tinycss2
+from conftest import VIEWPORTS
 from playwright.sync_api import expect
 
 import page_assets
@@ -398,12 +399,12 @@ def full_css_site(site, tmp_path_factory):
     shutil.rmtree(out, ignore_errors=True)
 
 
-@pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 390)])
+@pytest.mark.parametrize(("scheme", "width"), [("light", "desktop"), ("dark", "phone")])
 def test_pruned_site_looks_like_the_full_one(site_url, full_css_site, serve, shared_tab, scheme, width):
     full_url = serve(full_css_site)
     declared = declared_properties(full_css_site)
     assert {"color", "margin", "display", "font-size"} <= set(declared), declared
-    tab = shared_tab(viewport={"width": width, "height": 900})
+    tab = shared_tab(viewport=VIEWPORTS[width])  # the page visits' tab for this viewport
     tab.emulate_media(color_scheme=scheme)
     differences = []
     for path in PAGES:
@@ -426,12 +427,12 @@ def test_pruned_site_ships_less_css(site, full_css_site):
 
 # -- Furo's behaviour from our smaller furo.js (docs/_static/scripts/furo.js) -----------------
 
-def test_the_theme_script_keeps_furos_behaviour(site, site_url, browser):
+def test_the_theme_script_keeps_furos_behaviour(site, site_url, shared_tab):
     """Our furo.js replaces the theme's bundle: the theme button, the header's shadow, "Back to top"
     and the contents list's current section behave as Furo's did."""
     assert "Gumshoe" not in (site.out / "_static" / "scripts" / "furo.js").read_text(encoding="utf-8")
-    context = browser.new_context(viewport={"width": 390, "height": 700}, color_scheme="light")
-    tab = context.new_page()
+    tab = shared_tab(viewport=VIEWPORTS["phone"])
+    tab.emulate_media(color_scheme="light")
     tab.goto(f"{site_url}/decide.html")
     assert "no-js" not in tab.evaluate("document.documentElement.className")
     themes = []
@@ -441,27 +442,25 @@ def test_the_theme_script_keeps_furos_behaviour(site, site_url, browser):
     assert themes == [["dark", "dark"], ["light", "light"], ["auto", "auto"]]
     header = tab.locator("header.mobile-header")
     assert "scrolled" not in header.get_attribute("class")
-    tab.evaluate("window.scrollTo(0, 2000)")
+    scroll_to = "top => window.scrollTo(0, top)"  # smoothly, as Furo's stylesheet has it, as a finger would
+    tab.evaluate(scroll_to, 2000)
     expect(header).to_have_class(re.compile(r"\bscrolled\b"))
     expect(tab.locator("html")).not_to_have_class(re.compile("show-back-to-top"))  # scrolling down
-    tab.evaluate("window.scrollTo(0, 1500)")
+    tab.evaluate(scroll_to, 1500)
     expect(tab.locator("html")).to_have_class(re.compile("show-back-to-top"))  # scrolling up
     expect(tab.get_by_role("link", name="Back to top")).to_be_visible()
-    tab.evaluate("window.scrollTo(0, 0)")
+    tab.evaluate(scroll_to, 0)
     expect(tab.locator("html")).not_to_have_class(re.compile("show-back-to-top"))
     expect(header).not_to_have_class(re.compile(r"\bscrolled\b"))
-    context.close()
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
+    tab = shared_tab(viewport=VIEWPORTS["desktop"])
     tab.goto(f"{site_url}/decide.html")
-    tab.evaluate("document.getElementById('decide-values').scrollIntoView()")
+    tab.evaluate("document.getElementById('decide-values').scrollIntoView({behavior: 'instant'})")
     current = tab.locator(".toc-tree li.scroll-current")
     expect(current).to_have_count(1)
     expect(current.locator("> a")).to_have_attribute("href", "#decide-values")
-    tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    tab.evaluate(scroll_to, 10**6)
     expect(current.locator("> a")).to_have_attribute("href", "#decide-related")  # the last, at the bottom
-    context.close()
 
 
 @pytest.mark.parametrize("path", ["decide", "topics/safety/aftercare", "glossary"])
@@ -471,7 +470,7 @@ def test_a_page_without_design_components_looks_the_same_without_furos_sheet_for
     sphinx-design CSS: putting it back changes no element's computed style."""
     html = site.html(path)
     assert "furo-extensions.css" not in html and "sphinx-design" not in html
-    tab = shared_tab(viewport={"width": 390, "height": 900})
+    tab = shared_tab(viewport=VIEWPORTS["phone"])
     tab.goto(f"{site_url}/{path}.html")
     settled = """async () => { document.querySelectorAll('details').forEach(d => d.open = true);
         await Promise.all(document.getAnimations().map(a => a.finished)); }"""  # a chevron turns as it opens
