@@ -124,6 +124,19 @@ def test_each_release_is_built_from_its_own_commit(versions_site, manifest):
         assert built.select_one(".version-switcher")["data-version"] == release.name
 
 
+def test_each_release_cites_from_its_own_bibliography(versions_site, versions_cache, manifest):
+    """An old release is built with its own references.bib: every citation has its author-year label,
+    and the build found every key (its warnings are kept in the cache)."""
+    for release in manifest.releases:
+        text = soup(versions_site / release.name / "topics/safety/side-effects.html").select_one("article").get_text()
+        assert "[]" not in text, f"{release.name}: a citation without its label"
+        assert re.search(r"\[[A-Z][a-z]+ et al\., 20\d\d\]", text), f"{release.name}: no author-year citation"
+        logs = [(folder / "warnings.log").read_text(encoding="utf-8")
+                for folder in versions_cache.glob(f"{release.name}-*") if (folder / "warnings.log").exists()]
+        assert logs, f"{release.name}: no build log in the cache"
+        assert not [line for log in logs for line in log.splitlines() if "bibtex" in line], release.name
+
+
 def test_second_build_with_nothing_changed_comes_from_the_cache(versions_cache, tmp_path, manifest):
     # Back to back, so that edits others make to this tree while tests run rarely fall in between.
     first = run_builder(tmp_path / "first", versions_cache)

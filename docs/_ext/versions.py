@@ -59,6 +59,11 @@ def _dev_build_info(app: Sphinx) -> dict:
 
 
 def load_build_info(app: Sphinx, config) -> None:
+    # `-D` hands a setting whose default is None over as a string, and sphinxcontrib-bibtex declares
+    # bibtex_bibfiles so: a release's own bibliography was read as one file per letter, and every
+    # citation of every old release printed as "[]".
+    if isinstance(config.bibtex_bibfiles, str):
+        config.bibtex_bibfiles = [config.bibtex_bibfiles]
     if config.versions_build:
         info = json.loads(Path(config.versions_build).read_text(encoding="utf-8"))
         info["in_site"] = True
