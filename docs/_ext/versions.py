@@ -62,7 +62,7 @@ def load_build_info(app: Sphinx, config) -> None:
     # `-D` hands a setting whose default is None over as a string, and sphinxcontrib-bibtex declares
     # bibtex_bibfiles so: a release's own bibliography was read as one file per letter, and every
     # citation of every old release printed as "[]".
-    if isinstance(config.bibtex_bibfiles, str):
+    if "bibtex_bibfiles" in config and isinstance(config.bibtex_bibfiles, str):
         config.bibtex_bibfiles = [config.bibtex_bibfiles]
     if config.versions_build:
         info = json.loads(Path(config.versions_build).read_text(encoding="utf-8"))
