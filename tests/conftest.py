@@ -436,6 +436,9 @@ def page(shared_tab):
     return shared_tab()
 
 
+LETTER = (612, 792)  # US Letter in points, the size every printed page has
+
+
 @dataclass
 class PrintedPage:
     size: tuple[int, int]  # in points, rounded

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import printed_pages
+from conftest import LETTER, printed_pages
 
 from tools.make_booklet import conf, make_booklet_with, reading_order
 from tools.shared import site_map
 
-LETTER = (612, 792)  # points
 EXCLUDED = conf().booklet_exclude
 # Text that only the screen shows: menus, search, buttons, switcher, feedback line.
 CHROME = ["Skip to content", "Back to top", "Toggle", "On this page", "Search this site", "Copy link",

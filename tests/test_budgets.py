@@ -3,6 +3,7 @@ handout fails `make handouts`, each with the page named."""
 
 from __future__ import annotations
 
+from conftest import LETTER
 from pypdf import PdfWriter
 
 from tools import make_handouts, shared
@@ -51,7 +52,7 @@ def test_a_page_with_its_own_budget_passes(small_project):
 def write_pdf(path, pages: int):
     writer = PdfWriter()
     for _ in range(pages):
-        writer.add_blank_page(612, 792)  # Letter, in points
+        writer.add_blank_page(*LETTER)
     with path.open("wb") as out:
         writer.write(out)
     return path

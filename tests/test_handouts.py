@@ -8,13 +8,12 @@ from pathlib import Path
 import pypdf
 import pytest
 import segno
-from conftest import printed_pages
+from conftest import LETTER, printed_pages
 
 from tools.make_handouts import handout_pages, print_pdfs
 from tools.shared import site_map
 
 TITLES = {path: title for path, title, _ in site_map()}
-LETTER = (612, 792)  # points
 
 
 @pytest.fixture(scope="session")
