@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import gzip
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
 
 BUDGET_BYTES = 100_000  # per page, everything it loads, uncompressed; conf.py's page_budgets can raise it
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
@@ -26,16 +28,21 @@ JSON_LITERAL = re.compile(r"""["']([\w./-]+\.json)["']""")
 WORKER_LITERAL = re.compile(r"""serviceWorker\.register\(\s*(?:new URL\(\s*)?["']([\w./-]+\.js)["']""")
 
 
-class AssetLinks(HTMLParser):
-    """Collect the URLs a page makes the browser load."""
+class AssetLinks:
+    """Collect the URLs a page makes the browser load (lxml's HTML parser: a fifth of html.parser's time,
+    which the build spends on every page)."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.urls: list[str] = []
         self.on_choice: list[str] = []  # these load when the reader chooses
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attr = {name: value or "" for name, value in attrs}
+    def feed(self, html: str) -> None:
+        if not html.strip():
+            return
+        for element in lxml.html.fromstring(html).iter(tag=lxml.etree.Element):
+            self.start(element.tag, element.attrib)
+
+    def start(self, tag: str, attr) -> None:
         if tag == "link" and {"stylesheet", "icon", "preload", "modulepreload"} & set(attr.get("rel", "").split()):
             self.urls.append(attr.get("href", ""))
         elif tag == "script" and attr.get("src"):

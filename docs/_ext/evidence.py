@@ -126,6 +126,9 @@ class Evidence:
     conditions: dict[str, Condition] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
+    # Each condition's summary section, found once a build (`summary_section` reads its page's
+    # doctree and every label: once per link, that grew with the square of the site's size).
+    summary_sections: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def sources(self) -> set[str]:
@@ -564,9 +567,13 @@ class LinkEvidenceHomes(SphinxPostTransform):
     default_priority = 5  # before ReferencesResolver (10), which resolves the references made here
 
     def run(self, **kwargs) -> None:
+        evidence = self.env.evidence_file_data
         for home in list(self.document.findall(evidence_home)):
-            condition = self.env.evidence_file_data.conditions[home["condition"]]
-            section = summary_section(self.env, condition.page, home["condition"])
+            key = home["condition"]
+            condition = evidence.conditions[key]
+            if key not in evidence.summary_sections:
+                evidence.summary_sections[key] = summary_section(self.env, condition.page, key)
+            section = evidence.summary_sections[key]
             if section is None:
                 logger.warning("evidence-links: %s has no summary of findings on its page %s; add an "
                                "{evidence-summary} there", home["condition"], condition.page, location=home,
