@@ -19,8 +19,7 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import lxml.etree
-import lxml.html
+from tools.shared import html_elements
 
 BUDGET_BYTES = 100_000  # per page, everything it loads, uncompressed; conf.py's page_budgets can raise it
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
@@ -29,17 +28,14 @@ WORKER_LITERAL = re.compile(r"""serviceWorker\.register\(\s*(?:new URL\(\s*)?["'
 
 
 class AssetLinks:
-    """Collect the URLs a page makes the browser load (lxml's HTML parser: a fifth of html.parser's time,
-    which the build spends on every page)."""
+    """Collect the URLs a page makes the browser load."""
 
     def __init__(self) -> None:
         self.urls: list[str] = []
         self.on_choice: list[str] = []  # these load when the reader chooses
 
     def feed(self, html: str) -> None:
-        if not html.strip():
-            return
-        for element in lxml.html.fromstring(html).iter(tag=lxml.etree.Element):
+        for element in html_elements(html):
             self.start(element.tag, element.attrib)
 
     def start(self, tag: str, attr) -> None:
