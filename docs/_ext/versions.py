@@ -58,12 +58,15 @@ def _dev_build_info(app: Sphinx) -> dict:
     return info
 
 
-def load_build_info(app: Sphinx, config) -> None:
-    # `-D` hands a setting whose default is None over as a string, and sphinxcontrib-bibtex declares
-    # bibtex_bibfiles so: a release's own bibliography was read as one file per letter, and every
-    # citation of every old release printed as "[]".
+def own_bibliography(app: Sphinx, config) -> None:
+    """A release's own references.bib (`-D bibtex_bibfiles=`, tools/build_versions.py) as a list. `-D`
+    hands a setting whose default is None over as a string, and sphinxcontrib-bibtex declares it so:
+    read as one file per letter, every citation of every old release printed as "[]"."""
     if "bibtex_bibfiles" in config and isinstance(config.bibtex_bibfiles, str):
         config.bibtex_bibfiles = [config.bibtex_bibfiles]
+
+
+def load_build_info(app: Sphinx, config) -> None:
     if config.versions_build:
         info = json.loads(Path(config.versions_build).read_text(encoding="utf-8"))
         info["in_site"] = True
@@ -145,6 +148,7 @@ def add_switcher_script(app: Sphinx, pagename: str, templatename: str, context: 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("versions_build", "", "env", types=[str])
     app.connect("config-inited", load_build_info, priority=ConfigInited.VERSION)
+    app.connect("config-inited", own_bibliography)  # before builder-inited, where the bibliography is read
     app.connect("html-page-context", add_page_context)
     app.connect("html-page-context", add_switcher_script, priority=PageContext.VERSIONS_SCRIPT)
     app.add_css_file("versions.css")
