@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -274,6 +275,19 @@ def test_browser_follows_a_moved_anchor_within_the_page(page, moved_site):
 
 
 COPY_PAGE = "topics/safety/side-effects"
+
+
+REAL_ANCHOR_REDIRECTS = tomllib.loads((DOCS / "redirects.toml").read_text(encoding="utf-8"))["anchors"]
+
+
+@pytest.mark.parametrize(("old", "new"), REAL_ANCHOR_REDIRECTS.items(), ids=list(REAL_ANCHOR_REDIRECTS))
+def test_the_sites_moved_sections_open_where_they_moved(page, site_url, old, new):
+    """A physio's old link to a section that moved to another page lands on the section."""
+    old_page, old_id = old.split("#")
+    new_page, new_id = new.split("#") if "#" in new else (old_page, new)
+    page.goto(f"{site_url}/{old_page}.html#{old_id}")
+    page.wait_for_url(f"{site_url}/{new_page}.html#{new_id}")
+    assert page.locator(f"#{new_id}").count() == 1
 
 
 def test_copy_link_copies_the_section_url(browser, site, site_url):
